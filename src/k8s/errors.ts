@@ -51,3 +51,18 @@ export class RunFailure extends Error {
     this.name = 'RunFailure';
   }
 }
+
+/**
+ * Thrown by per-kind validators: which field is wrong and why. The loader wraps it into an
+ * InputError that also names the file and the object.
+ */
+export class FieldError extends Error {
+  readonly field: string;
+  readonly detail: string;
+  constructor(field: string, detail: string) {
+    super(`${field}: ${detail}`);
+    this.name = 'FieldError';
+    this.field = field;
+    this.detail = detail;
+  }
+}
