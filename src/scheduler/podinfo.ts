@@ -1,0 +1,225 @@
+// Pod and node facts both engines read: resource requests (upstream's resource helper PodRequests),
+// non-zero requests, host ports, images, priority, tolerations and taints. Parsed once per object.
+//
+// Upstream references: k8s.io/component-helpers/resource (PodRequests), pkg/apis/core/v1/defaults.go
+// (requests default to limits; allocatable defaults to capacity), pkg/scheduler/util (non-zero defaults),
+// k8s.io/api/core/v1 toleration.go (ToleratesTaint).
+
+import { FieldError } from '../k8s/errors.js';
+import type { Container, Node, Pod, PriorityClass, ResourceList, Taint, Toleration } from '../k8s/types.js';
+import { QuantityError, resourceAmount } from '../model/quantity.js';
+
+/** Upstream schedutil.DefaultMilliCPURequest: 0.1 core for containers that set no cpu request. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+/** Upstream schedutil.DefaultMemoryRequest: 200 MiB for containers that set no memory request. */
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+export const RESOURCE_CPU = 'cpu';
+export const RESOURCE_MEMORY = 'memory';
+export const RESOURCE_EPHEMERAL_STORAGE = 'ephemeral-storage';
+export const RESOURCE_PODS = 'pods';
+
+/** Resource amounts: cpu in millicores, everything else in whole units (bytes, counts). */
+export type Resources = Map<string, number>;
+
+export interface HostPort {
+  hostIP: string;
+  protocol: string;
+  hostPort: number;
+}
+
+export interface PodInfo {
+  /** "namespace/name". */
+  key: string;
+  pod: Pod;
+  namespace: string;
+  priority: number;
+  schedulerName: string;
+  /** Effective requests (containers, init containers, sidecars, overhead). Only resources that appear. */
+  requests: Resources;
+  /** cpu request with 100m for every container missing one (scoring). */
+  nonZeroMilliCPU: number;
+  /** memory request with 200Mi for every container missing one (scoring). */
+  nonZeroMemory: number;
+  hostPorts: HostPort[];
+  /** Normalized image names of init containers then containers (ImageLocality order). */
+  images: string[];
+  tolerations: Toleration[];
+  schedulingGates: string[];
+}
+
+/** Scalar resources in upstream's sense: extended (domain-prefixed), hugepages-*, attachable-volumes-*. */
+export function isScalarResourceName(name: string): boolean {
+  return name.includes('/') || name.startsWith('hugepages-') || name.startsWith('attachable-volumes-');
+}
+
+function amount(resource: string, value: string | number, field: string): number {
+  try {
+    return resourceAmount(resource, value);
+  } catch (err) {
+    if (err instanceof QuantityError) throw new FieldError(field, err.message);
+    throw err;
+  }
+}
+
+/** API defaulting: a container's requests default to its limits for every resource with a limit and no request. */
+export function containerRequests(c: Container, field: string): Resources {
+  const out: Resources = new Map();
+  const req = c.resources?.requests ?? {};
+  const lim = c.resources?.limits ?? {};
+  for (const [name, v] of Object.entries(req)) out.set(name, amount(name, v, `${field}.resources.requests.${name}`));
+  for (const [name, v] of Object.entries(lim)) {
+    if (!out.has(name)) out.set(name, amount(name, v, `${field}.resources.limits.${name}`));
+  }
+  return out;
+}
+
+function addInto(dst: Resources, src: Resources): void {
+  for (const [k, v] of src) dst.set(k, (dst.get(k) ?? 0) + v);
+}
+
+function maxInto(dst: Resources, src: Resources): void {
+  for (const [k, v] of src) if (v > (dst.get(k) ?? 0)) dst.set(k, v);
+}
+
+function withDefaults(r: Resources, nonMissing: boolean): Resources {
+  if (!nonMissing) return r;
+  const out = new Map(r);
+  if (!out.has(RESOURCE_CPU)) out.set(RESOURCE_CPU, DEFAULT_MILLI_CPU_REQUEST);
+  if (!out.has(RESOURCE_MEMORY)) out.set(RESOURCE_MEMORY, DEFAULT_MEMORY_REQUEST);
+  return out;
+}
+
+/**
+ * Upstream resourcehelper.PodRequests: sum of containers, plus the sum of restartable init containers
+ * (sidecars), and at least every regular init container together with the sidecars started before it;
+ * then overhead. With `nonMissing`, a container lacking a cpu/memory request counts 100m / 200Mi
+ * (an explicit 0 stays 0).
+ */
+export function podRequests(pod: Pod, nonMissing: boolean): Resources {
+  const reqs: Resources = new Map();
+  const containers = pod.spec.containers ?? [];
+  containers.forEach((c, i) => addInto(reqs, withDefaults(containerRequests(c, `spec.containers[${i}]`), nonMissing)));
+  const sidecars: Resources = new Map();
+  const initMax: Resources = new Map();
+  (pod.spec.initContainers ?? []).forEach((c, i) => {
+    const r = withDefaults(containerRequests(c, `spec.initContainers[${i}]`), nonMissing);
+    if (c.restartPolicy === 'Always') {
+      addInto(sidecars, r);
+      maxInto(initMax, sidecars);
+    } else {
+      const tmp = new Map(r);
+      addInto(tmp, sidecars);
+      maxInto(initMax, tmp);
+    }
+  });
+  addInto(reqs, sidecars);
+  maxInto(reqs, initMax);
+  if (pod.spec.overhead) {
+    for (const [name, v] of Object.entries(pod.spec.overhead)) {
+      reqs.set(name, (reqs.get(name) ?? 0) + amount(name, v, `spec.overhead.${name}`));
+    }
+  }
+  return reqs;
+}
+
+/** Upstream normalizedImageName: append ":latest" when the name carries no tag. */
+export function normalizedImageName(name: string): string {
+  if (name.lastIndexOf(':') <= name.lastIndexOf('/')) return `${name}:latest`;
+  return name;
+}
+
+/** Host ports the pod asks for (containers only, as upstream's NodePorts PreFilter and NodeInfo do). */
+export function hostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort || p.hostPort <= 0) continue;
+      out.push({ hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', hostPort: p.hostPort });
+    }
+  }
+  return out;
+}
+
+/** Pod priority: spec.priority, else its PriorityClass, else the globalDefault class, else 0 (admission). */
+export function podPriority(pod: Pod, classes: readonly PriorityClass[]): number {
+  if (typeof pod.spec.priority === 'number') return pod.spec.priority;
+  const name = pod.spec.priorityClassName;
+  if (name) {
+    const pc = classes.find((c) => c.metadata.name === name);
+    if (!pc) throw new FieldError('spec.priorityClassName', `no PriorityClass with name ${name} was found`);
+    return pc.value;
+  }
+  const def = classes.find((c) => c.globalDefault);
+  return def ? def.value : 0;
+}
+
+export function podKey(pod: Pod): string {
+  return `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`;
+}
+
+export function parsePod(pod: Pod, classes: readonly PriorityClass[] = []): PodInfo {
+  const requests = podRequests(pod, false);
+  const nonZero = podRequests(pod, true);
+  const images: string[] = [];
+  for (const c of pod.spec.initContainers ?? []) if (c.image) images.push(normalizedImageName(c.image));
+  for (const c of pod.spec.containers ?? []) if (c.image) images.push(normalizedImageName(c.image));
+  return {
+    key: podKey(pod),
+    pod,
+    namespace: pod.metadata.namespace || 'default',
+    priority: podPriority(pod, classes),
+    schedulerName: pod.spec.schedulerName || 'default-scheduler',
+    requests,
+    nonZeroMilliCPU: nonZero.get(RESOURCE_CPU) ?? 0,
+    nonZeroMemory: nonZero.get(RESOURCE_MEMORY) ?? 0,
+    hostPorts: hostPorts(pod),
+    images,
+    tolerations: pod.spec.tolerations ?? [],
+    schedulingGates: (pod.spec.schedulingGates ?? []).map((g) => g.name),
+  };
+}
+
+/** Node allocatable; API defaulting copies capacity when allocatable is absent. */
+export function nodeAllocatable(node: Node): Resources {
+  const list: ResourceList = node.status?.allocatable ?? node.status?.capacity ?? {};
+  const field = node.status?.allocatable ? 'status.allocatable' : 'status.capacity';
+  const out: Resources = new Map();
+  for (const [name, v] of Object.entries(list)) out.set(name, amount(name, v, `${field}.${name}`));
+  return out;
+}
+
+// ---- taints and tolerations ----
+
+/** Upstream Toleration.ToleratesTaint. */
+export function toleratesTaint(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  switch (t.operator ?? '') {
+    case '':
+    case 'Equal':
+      return (t.value ?? '') === (taint.value ?? '');
+    case 'Exists':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function tolerationsTolerateTaint(ts: readonly Toleration[], taint: Taint): boolean {
+  for (const t of ts) if (toleratesTaint(t, taint)) return true;
+  return false;
+}
+
+/** First taint (node order) passing `filter` that no toleration tolerates (upstream FindMatchingUntoleratedTaint). */
+export function findUntoleratedTaint(taints: readonly Taint[], ts: readonly Toleration[], filter: (t: Taint) => boolean): Taint | undefined {
+  for (const taint of taints) {
+    if (!filter(taint)) continue;
+    if (!tolerationsTolerateTaint(ts, taint)) return taint;
+  }
+  return undefined;
+}
+
+export const doNotScheduleTaint = (t: Taint): boolean => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+
+export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';

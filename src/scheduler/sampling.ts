@@ -1,0 +1,90 @@
+// Cycle arithmetic shared by both engines so they make the same decisions: how many nodes to examine
+// (upstream numFeasibleNodesToFind), the seeded tie-break among top scores (upstream selectHost's
+// reservoir sampling), and upstream's FitError text.
+
+/** Upstream minFeasibleNodesToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** Upstream minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+export const MAX_NODE_SCORE = 100;
+
+/**
+ * How many feasible nodes to look for among `numAllNodes` candidates. `percentage` is the profile's
+ * percentageOfNodesToScore when set, else the global one; 0 means adaptive.
+ */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let pct = percentage;
+  if (pct === 0) {
+    pct = 50 - Math.trunc(numAllNodes / 125);
+    if (pct < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) pct = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const n = Math.trunc((numAllNodes * pct) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+/** Seeded 32-bit generator (mulberry32). Both engines must draw from it in the same order. */
+export class Rng {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  /** Uniform in [0, 2^32). */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+  /** Uniform integer in [0, n). */
+  intn(n: number): number {
+    return Math.floor((this.nextUint32() / 4294967296) * n);
+  }
+}
+
+/**
+ * Index of the chosen node among `totals` (feasible nodes in the order they were found): the max total,
+ * ties broken by reservoir sampling (the k-th tie replaces the choice with probability 1/k), one draw per
+ * tie after the first. Upstream walks a heap; we walk visiting order so the result is reproducible.
+ */
+export function selectHost(totals: ArrayLike<number>, rng: Rng): number {
+  let best = 0;
+  let cnt = 1;
+  for (let i = 1; i < totals.length; i++) {
+    const t = totals[i]!;
+    if (t > totals[best]!) {
+      best = i;
+      cnt = 1;
+    } else if (t === totals[best]!) {
+      cnt++;
+      if (rng.intn(cnt) === 0) best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Upstream FitError.Error(): "0/N nodes are available: " + the histogram "<count> <reason>" sorted as strings,
+ * joined by ", ", then "."; or the PreFilter message instead of the histogram; then " <postFilterMsg>." if any.
+ */
+export function fitErrorMessage(numAllNodes: number, reasonsPerNode: Iterable<readonly string[]>, preFilterMsg?: string, postFilterMsg?: string): string {
+  let msg = `0/${numAllNodes} nodes are available:`;
+  if (preFilterMsg) {
+    msg += ` ${preFilterMsg}.`;
+  } else {
+    const counts = new Map<string, number>();
+    for (const reasons of reasonsPerNode) for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort(goStringLess);
+    if (parts.length > 0) msg += ` ${parts.join(', ')}.`;
+  }
+  if (postFilterMsg) msg += ` ${postFilterMsg}.`;
+  return msg;
+}
+
+/** Go's sort.Strings orders by bytes (UTF-8); for the ASCII reason texts this is code-unit order. */
+function goStringLess(a: string, b: string): number {
+  const ab = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return Buffer.compare(ab, bb);
+}

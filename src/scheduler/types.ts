@@ -1,0 +1,71 @@
+// Engine-neutral scheduling results. Field names follow ../../shared/spec/cli.md (`kubescale schedule -o json`);
+// both engines (reference and fast) return exactly these shapes so differential tests can compare them.
+
+import type { ClusterObjects } from '../k8s/types.js';
+import type { SchedulerConfig } from './config.js';
+
+export interface Placement {
+  /** "namespace/name". */
+  pod: string;
+  /** Chosen node, or null when the pod stays unschedulable. */
+  node: string | null;
+  /** Upstream's FitError text (or the gating message) when node is null. */
+  reason?: string;
+}
+
+export interface Preemption {
+  victim: string;
+  preemptor: string;
+  node: string;
+}
+
+export interface PluginScore {
+  raw: number;
+  normalized: number;
+  weighted: number;
+}
+
+export interface NodeExplain {
+  node: string;
+  feasible: boolean;
+  /** Every filter plugin that ran: "ok" or the upstream reason text. Plugins after the first failure did not run. */
+  filters: Record<string, string>;
+  /** Score plugins for feasible nodes that were scored (absent when the single-feasible-node shortcut applied). */
+  scores?: Record<string, PluginScore>;
+  total?: number;
+}
+
+export interface PodExplain {
+  pod: string;
+  /** Nodes the cycle examined, in visiting order (sampling may leave some out). */
+  nodes: NodeExplain[];
+  /** Reason text of a PreFilter rejection, when the cycle stopped there. */
+  preFilter?: string;
+}
+
+export interface ScheduleResult {
+  placements: Placement[];
+  preemptions: Preemption[];
+  explain?: PodExplain[];
+  /** Plugins enabled by the profile but not yet built by kubescale; they were treated as no-ops. */
+  skippedPlugins?: string[];
+}
+
+export interface ScheduleOptions {
+  config: SchedulerConfig;
+  /** Seed for tie-breaking among equal top scores. */
+  seed: number;
+  explain?: boolean;
+}
+
+/** Both scheduling engines implement this. The input is not modified; `bound` gives the final pods. */
+export interface Engine {
+  readonly name: 'reference' | 'fast';
+  schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome;
+}
+
+export interface ScheduleOutcome {
+  result: ScheduleResult;
+  /** Every pod of the input, in input order, with spec.nodeName set for the ones now bound. */
+  pods: ClusterObjects['pods'];
+}
