@@ -1,0 +1,125 @@
+// kube-proxy's view of endpoints (upstream pkg/proxy/endpointslicecache.go): EndpointSlices are
+// grouped by Service, merged per service port (deduplicated by "ip:port", a local copy wins) and
+// sorted by "ip:port" text, which is the order every proxy mode programs them in.
+// The cache keeps per-port results so that a slice change re-merges only its own Service.
+
+import type { EndpointSlice } from '../k8s/types.js';
+import { canonicalIP, familyOf, type IPFamily } from './ip.js';
+
+export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
+
+export interface EndpointInfo {
+  ip: string;
+  port: number;
+  /** "ip:port" ("[ip]:port" for IPv6), upstream BaseEndpointInfo.String() */
+  str: string;
+  isLocal: boolean;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  nodeName: string;
+  zone: string;
+}
+
+/** Endpoints of one Service, keyed by `${portName}/${protocol}`. */
+export type ServiceEndpoints = Map<string, EndpointInfo[]>;
+
+export function endpointPortKey(portName: string, protocol: string): string {
+  return `${portName}/${protocol}`;
+}
+
+/** The Service ("ns/name") an EndpointSlice belongs to, or undefined when it has no service-name label. */
+export function sliceServiceKey(slice: EndpointSlice): string | undefined {
+  const svc = slice.metadata.labels?.[LABEL_SERVICE_NAME];
+  if (!svc) return undefined;
+  return `${slice.metadata.namespace ?? 'default'}/${svc}`;
+}
+
+export class EndpointSliceCache {
+  private readonly slices = new Map<string, Map<string, EndpointSlice>>();
+  private readonly merged = new Map<string, ServiceEndpoints>();
+
+  constructor(readonly nodeName: string, readonly family: IPFamily = 'IPv4') {}
+
+  /** Adds, replaces or (deleted=true) removes a slice; returns its Service key or undefined when ignored. */
+  update(slice: EndpointSlice, deleted = false): string | undefined {
+    const key = sliceServiceKey(slice);
+    if (!key) return undefined;
+    let bySlice = this.slices.get(key);
+    if (deleted) {
+      if (!bySlice || !bySlice.delete(slice.metadata.name)) return undefined;
+      if (bySlice.size === 0) this.slices.delete(key);
+    } else {
+      if (!bySlice) this.slices.set(key, (bySlice = new Map()));
+      bySlice.set(slice.metadata.name, slice);
+    }
+    this.merged.delete(key);
+    return key;
+  }
+
+  sliceNames(serviceKey: string): string[] {
+    return [...(this.slices.get(serviceKey)?.keys() ?? [])];
+  }
+
+  allSlices(): EndpointSlice[] {
+    const out: EndpointSlice[] = [];
+    for (const m of this.slices.values()) out.push(...m.values());
+    return out;
+  }
+
+  /** Merged endpoints of one Service (computed lazily, cached until one of its slices changes). */
+  endpoints(serviceKey: string): ServiceEndpoints {
+    let m = this.merged.get(serviceKey);
+    if (!m) {
+      m = this.merge(this.slices.get(serviceKey));
+      this.merged.set(serviceKey, m);
+    }
+    return m;
+  }
+
+  private merge(bySlice: Map<string, EndpointSlice> | undefined): ServiceEndpoints {
+    const sets = new Map<string, Map<string, EndpointInfo>>();
+    if (!bySlice) return new Map();
+    const names = [...bySlice.keys()].sort();
+    for (const name of names) {
+      const slice = bySlice.get(name)!;
+      if (slice.addressType !== this.family) continue;
+      for (const p of slice.ports ?? []) {
+        if (p.port === undefined || p.port === null || p.port === 0) continue;
+        const key = endpointPortKey(p.name ?? '', p.protocol ?? 'TCP');
+        let set = sets.get(key);
+        if (!set) sets.set(key, (set = new Map()));
+        for (const ep of slice.endpoints ?? []) {
+          const addr = ep.addresses?.[0];
+          if (!addr || familyOf(addr) !== this.family) continue;
+          const ip = canonicalIP(addr)!;
+          const c = ep.conditions ?? {};
+          const ready = c.ready === undefined || c.ready === null ? true : !!c.ready;
+          const serving = c.serving === undefined || c.serving === null ? true : !!c.serving;
+          const terminating = !!c.terminating;
+          const isLocal = !!ep.nodeName && ep.nodeName === this.nodeName;
+          const str = this.family === 'IPv6' ? `[${ip}]:${p.port}` : `${ip}:${p.port}`;
+          if (!set.has(str) || isLocal) {
+            set.set(str, { ip, port: p.port, str, isLocal, ready, serving, terminating, nodeName: ep.nodeName ?? '', zone: ep.zone ?? '' });
+          }
+        }
+      }
+    }
+    const out: ServiceEndpoints = new Map();
+    for (const [key, set] of sets) {
+      if (set.size === 0) continue;
+      const list = [...set.values()];
+      list.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+      out.set(key, list);
+    }
+    return out;
+  }
+}
+
+/** Text identity of an endpoint list, for change detection. */
+export function endpointsFingerprint(eps: readonly EndpointInfo[] | undefined): string {
+  if (!eps) return '';
+  let s = '';
+  for (const e of eps) s += `${e.str},${+e.isLocal}${+e.ready}${+e.serving}${+e.terminating};`;
+  return s;
+}
