@@ -1,0 +1,671 @@
+// `kubescale gen`: a seeded synthetic cluster. Everything is drawn from named RNG streams
+// (nodes, workloads, per-workload pod names, services) so that one option changing — say
+// --bound or --expand — does not reshuffle the rest, and the same seed gives the same bytes.
+//
+// Objects are produced by a generator in output order (Namespaces, PriorityClasses, Nodes,
+// DaemonSets, workloads with their pods, Services), so the writer can stream 150,000 pods
+// without holding them. Node free capacity for --bound lives in typed arrays.
+
+import type {
+  Affinity, ClusterObjects, Container, ContainerPort, GenericObject, KubeObject, Namespace, Node, Pod, PodSpec,
+  PriorityClass, Service, ServicePort, Taint, Toleration, TopologySpreadConstraint,
+} from './types.js';
+import { emptyClusterObjects } from './types.js';
+import { createRng, K8S_NAME_ALPHABET, type Rng } from '../model/rng.js';
+import { podRequests } from '../model/requests.js';
+import {
+  ARCHETYPES, DAEMONSETS, IMAGES, PRIORITY_CLASSES, REGIONS, NAMESPACE_NAMES, NODE_SHAPES,
+  type Archetype, type ImageEntry, type NodeShape, type WorkloadKind,
+} from './gen-catalog.js';
+
+export interface GenOptions {
+  nodes: number;
+  /** Total pods after every controller is expanded (DaemonSet pods included). */
+  pods: number;
+  zones: number;
+  services: number;
+  /** Fraction of pods already running on a node (spec.nodeName set), 0..1. */
+  bound: number;
+  /** Write every pod as a Pod instead of writing the controllers. */
+  expand: boolean;
+  seed: number;
+}
+
+export const GEN_DEFAULTS: Readonly<GenOptions> = { nodes: 100, pods: 1000, zones: 3, services: 0, bound: 0, expand: false, seed: 1 };
+
+/** Pod CIDRs are /24s in 10.0.0.0/8 minus the service range 10.96.0.0/12. */
+export const GEN_MAX_NODES = 61440;
+export const GEN_MAX_PODS = 5_000_000;
+export const MAX_PODS_PER_NODE = 110;
+const NODEPORT_BASE = 30000;
+const NODEPORT_COUNT = 2768; // 30000-32767
+
+/** The message for the first bad option, or undefined when all are valid. */
+export function genOptionsError(o: GenOptions): string | undefined {
+  const intIn = (flag: string, v: number, lo: number, hi: number) =>
+    Number.isSafeInteger(v) && v >= lo && v <= hi ? undefined : `${flag} must be an integer in [${lo}, ${hi}], got ${v}`;
+  return intIn('--nodes', o.nodes, 0, GEN_MAX_NODES) ?? intIn('--pods', o.pods, 0, GEN_MAX_PODS)
+    ?? intIn('--zones', o.zones, 1, REGIONS.length * 3 + 997) ?? intIn('--services', o.services, 0, 1_000_000)
+    ?? (o.bound >= 0 && o.bound <= 1 ? undefined : `--bound must be a fraction in [0, 1], got ${o.bound}`)
+    ?? (Number.isSafeInteger(o.seed) ? undefined : `--seed must be an integer, got ${o.seed}`);
+}
+
+// ---- node state (typed columns, indexed by node id) ----
+
+const FLAG_GPU_TAINT = 1;
+const FLAG_SPOT = 2;
+const FLAG_CORDONED = 4;
+
+interface NodeColumns {
+  names: string[];
+  zone: Uint16Array;
+  arch: Uint8Array; // 0 amd64, 1 arm64
+  flags: Uint8Array;
+  freeCpuMilli: Float64Array;
+  freeMemBytes: Float64Array;
+  freeGpu: Int32Array;
+  freePods: Int32Array;
+  /** Bound pods so far: pod IPs are the node's /24 .2, .3, ... */
+  podSeq: Uint8Array;
+  /** Last workload id placed here: enforces required hostname anti-affinity for bound pods. */
+  lastWorkload: Int32Array;
+}
+
+export interface Zone { zone: string; region: string }
+
+export function zoneList(count: number): Zone[] {
+  const out: Zone[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = Math.floor(i / 3);
+    const region = r < REGIONS.length ? REGIONS[r]! : `region-${r + 1}`;
+    out.push({ zone: region + 'abc'[i % 3], region });
+  }
+  return out;
+}
+
+/** GKE's kubelet reservation: 6% of the first core, 1% of the next, 0.5% of the next 2, 0.25% above 4. */
+export function reservedCpuMilli(cores: number): number {
+  const tiers: [number, number][] = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
+  let left = cores, milli = 0;
+  for (const [size, frac] of tiers) {
+    const take = Math.min(left, size);
+    milli += take * 1000 * frac;
+    left -= take;
+  }
+  return Math.round(milli);
+}
+
+/** GKE's memory reservation (25% of first 4Gi, 20% next 4, 10% next 8, 6% next 112, 2% above) plus 100Mi eviction. */
+export function reservedMemKi(memKi: number): number {
+  const gi = 1048576;
+  const tiers: [number, number][] = [[4 * gi, 0.25], [4 * gi, 0.2], [8 * gi, 0.1], [112 * gi, 0.06], [Infinity, 0.02]];
+  let left = memKi, ki = 0;
+  for (const [size, frac] of tiers) {
+    const take = Math.min(left, size);
+    ki += take * frac;
+    left -= take;
+  }
+  return Math.round(ki) + 102400;
+}
+
+/** Largest-remainder split of `total` over weights, so small clusters still get the mix. */
+function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; left > 0; k++, left--) out[order[k % order.length]![1]]! += 1;
+  return out;
+}
+
+function ipv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+function podCidrBase(node: number): number {
+  const slash24 = node < 96 * 256 ? node : node + 16 * 256; // skip 10.96.0.0/12 (services)
+  return (10 << 24) + slash24 * 256;
+}
+
+function uuid(rng: Rng): string {
+  const hex = (n: number) => rng.int(0x10000).toString(16).padStart(4, '0');
+  const h = [hex(0), hex(0), hex(0), hex(0), hex(0), hex(0), hex(0), hex(0)];
+  const v = '4' + h[3]!.slice(1);
+  const variant = ((parseInt(h[4]![0]!, 16) & 3) | 8).toString(16) + h[4]!.slice(1);
+  return `${h[0]}${h[1]}-${h[2]}-${v}-${variant}-${h[5]}${h[6]}${h[7]}`;
+}
+
+function hexString(rng: Rng, n: number): string {
+  return rng.string(n, '0123456789abcdef');
+}
+
+// ---- workloads ----
+
+interface Requests { cpuMilli: number; memBytes: number; gpu: number }
+
+interface WorkloadPlan {
+  id: number;
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  uid: string;
+  replicas: number;
+  labels: Record<string, string>;
+  podSpec: PodSpec;
+  requests: Requests;
+  ports: ContainerPort[];
+  priority: number;
+  // What the bound-pod placement must honour (the generator only emits these constraint shapes).
+  arch: number; // -1 any
+  zoneMask: Uint8Array | null;
+  toleratesGpu: boolean;
+  antiHost: boolean;
+}
+
+/** The pod's effective requests as the scheduler counts them (shared with NodeResourcesFit). */
+function requestsFor(spec: PodSpec): Requests {
+  const r = podRequests(spec).requests;
+  return { cpuMilli: r.get('cpu') ?? 0, memBytes: r.get('memory') ?? 0, gpu: r.get('nvidia.com/gpu') ?? 0 };
+}
+
+interface Ctx {
+  opts: GenOptions;
+  zones: Zone[];
+  cols: NodeColumns;
+  nodeCount: number;
+  schedulableNodes: number;
+  gpuNodes: number;
+  images: Map<string, ImageEntry & { digest: string }>;
+  priorityOf: Map<string, number>;
+  nodeIps: string[];
+}
+
+function buildNodes(opts: GenOptions, images: Map<string, ImageEntry & { digest: string }>): { nodes: Node[]; cols: NodeColumns; zones: Zone[] } {
+  const rng = createRng(`${opts.seed}/nodes`);
+  const n = opts.nodes;
+  const zones = zoneList(opts.zones);
+  const counts = apportion(n, NODE_SHAPES.map((s) => s.weight));
+  const gpuIdx = NODE_SHAPES.findIndex((s) => s.gpus > 0);
+  if (n >= 8 && counts[gpuIdx] === 0) {
+    const big = counts.indexOf(Math.max(...counts));
+    counts[big]!--;
+    counts[gpuIdx]!++;
+  }
+  const shapes: NodeShape[] = [];
+  counts.forEach((c, i) => { for (let k = 0; k < c; k++) shapes.push(NODE_SHAPES[i]!); });
+  for (let i = shapes.length - 1; i > 0; i--) { // Fisher-Yates so shapes mix across zones
+    const j = rng.int(i + 1);
+    [shapes[i], shapes[j]] = [shapes[j]!, shapes[i]!];
+  }
+  const width = Math.max(4, String(n).length);
+  const cols: NodeColumns = {
+    names: [], zone: new Uint16Array(n), arch: new Uint8Array(n), flags: new Uint8Array(n),
+    freeCpuMilli: new Float64Array(n), freeMemBytes: new Float64Array(n), freeGpu: new Int32Array(n),
+    freePods: new Int32Array(n), podSeq: new Uint8Array(n), lastWorkload: new Int32Array(n).fill(-1),
+  };
+  const cordonEvery = n >= 10 ? Math.max(10, Math.round(n / Math.max(1, Math.round(n * 0.02)))) : 0;
+  const systemImages = [...images.values()].filter((im) => im.system);
+  const appImages = [...images.values()].filter((im) => !im.system);
+  const nodes: Node[] = [];
+  for (let i = 0; i < n; i++) {
+    const shape = shapes[i]!;
+    const z = zones[i % zones.length]!;
+    const name = `node-${String(i + 1).padStart(width, '0')}`;
+    const spot = shape.gpus === 0 && rng.chance(0.1);
+    const cordoned = cordonEvery > 0 && i % cordonEvery === cordonEvery - 1;
+    const labels: Record<string, string> = {
+      'kubernetes.io/arch': shape.arch,
+      'kubernetes.io/hostname': name,
+      'kubernetes.io/os': 'linux',
+      'kubescale.io/node-pool': spot ? 'spot' : shape.pool,
+      'node.kubernetes.io/instance-type': shape.instanceType,
+      'topology.kubernetes.io/region': z.region,
+      'topology.kubernetes.io/zone': z.zone,
+    };
+    const taints: Taint[] = [];
+    if (shape.gpus > 0) {
+      labels['nvidia.com/gpu.present'] = 'true';
+      taints.push({ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' });
+    }
+    if (spot) {
+      labels['node.kubernetes.io/lifecycle'] = 'spot';
+      taints.push({ key: 'kubescale.io/spot', value: 'true', effect: 'PreferNoSchedule' });
+    }
+    if (cordoned) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+    const memKi = Math.floor(shape.memGi * 1048576 * 0.97); // firmware and kernel take a little
+    const allocMemKi = memKi - reservedMemKi(memKi);
+    const allocCpu = shape.cpu * 1000 - reservedCpuMilli(shape.cpu);
+    const diskKi = 100 * 1048576;
+    const capacity: Record<string, string> = {
+      cpu: String(shape.cpu), 'ephemeral-storage': `${diskKi}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0',
+      memory: `${memKi}Ki`, pods: String(MAX_PODS_PER_NODE),
+    };
+    const allocatable: Record<string, string> = {
+      ...capacity, cpu: `${allocCpu}m`, 'ephemeral-storage': String(Math.floor(diskKi * 1024 * 0.9)), memory: `${allocMemKi}Ki`,
+    };
+    if (shape.gpus > 0) capacity['nvidia.com/gpu'] = allocatable['nvidia.com/gpu'] = String(shape.gpus);
+    const nodeImages = [...systemImages, ...appImages.filter((im) => (im.gpu ? shape.gpus > 0 && rng.chance(0.8) : !im.gpu && rng.chance(0.35)))]
+      .sort((a, b) => b.sizeBytes - a.sizeBytes)
+      .map((im) => ({ names: [`${im.full.split(':')[0]}@sha256:${im.digest}`, im.full], sizeBytes: im.sizeBytes }));
+    const cidr = podCidrBase(i);
+    const node: Node = {
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, labels },
+      spec: { podCIDR: `${ipv4(cidr)}/24`, podCIDRs: [`${ipv4(cidr)}/24`], ...(cordoned ? { unschedulable: true } : {}), ...(taints.length ? { taints } : {}) },
+      status: {
+        addresses: [{ type: 'InternalIP', address: ipv4((172 << 24) + (16 << 16) + 10 + i) }, { type: 'Hostname', address: name }],
+        allocatable, capacity,
+        conditions: [{ type: 'Ready', status: 'True' }],
+        images: nodeImages,
+        nodeInfo: { architecture: shape.arch, operatingSystem: 'linux', kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.0.2' },
+      },
+    };
+    nodes.push(node);
+    cols.names.push(name);
+    cols.zone[i] = i % zones.length;
+    cols.arch[i] = shape.arch === 'arm64' ? 1 : 0;
+    cols.flags[i] = (shape.gpus > 0 ? FLAG_GPU_TAINT : 0) | (spot ? FLAG_SPOT : 0) | (cordoned ? FLAG_CORDONED : 0);
+    cols.freeCpuMilli[i] = allocCpu;
+    cols.freeMemBytes[i] = allocMemKi * 1024;
+    cols.freeGpu[i] = shape.gpus;
+    cols.freePods[i] = MAX_PODS_PER_NODE;
+  }
+  return { nodes, cols, zones };
+}
+
+function requestsOf(cpu: string, memory: string, gpu: number): { requests: Record<string, string>; limits?: Record<string, string> } {
+  const requests: Record<string, string> = { cpu, memory };
+  if (gpu === 0) return { requests };
+  requests['nvidia.com/gpu'] = String(gpu);
+  return { requests, limits: { memory, 'nvidia.com/gpu': String(gpu) } }; // extended resources need limit == request
+}
+
+function planWorkload(ctx: Ctx, rng: Rng, id: number, arch: Archetype, kind: WorkloadKind, replicas: number, namespace: string): WorkloadPlan {
+  const name = `${rng.pick(arch.names)}-${id + 1}`;
+  const labels: Record<string, string> = { app: name, tier: arch.tier };
+  const image = ctx.images.get(rng.pick(arch.images))!;
+  const gpu = arch.gpu ? 1 : 0;
+  const bestEffort = !arch.gpu && kind !== 'StatefulSet' && rng.chance(0.04);
+  const main: Container = {
+    name: arch.tier === 'batch' ? 'job' : 'app',
+    image: image.ref,
+    ...(arch.ports.length ? { ports: arch.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' as const })) } : {}),
+    ...(bestEffort ? {} : { resources: requestsOf(rng.pick(arch.cpu), rng.pick(arch.memory), gpu) }),
+  };
+  if (!bestEffort && rng.chance(0.3)) main.resources!.limits = { ...main.resources!.limits, memory: main.resources!.requests!.memory! };
+  const spec: PodSpec = { containers: [main] };
+  if (!bestEffort && arch.tier === 'backend' && rng.chance(0.25)) {
+    // A native sidecar (restartable init container): counts towards the running pod's requests.
+    spec.initContainers = [{ name: 'proxy', image: ctx.images.get('envoyproxy/envoy:v1.32.1')!.ref, restartPolicy: 'Always',
+      resources: { requests: { cpu: '100m', memory: '128Mi' } } }];
+  } else if (!bestEffort && rng.chance(0.1)) {
+    spec.initContainers = [{ name: 'init-config', image: ctx.images.get('busybox:1.37')!.ref, resources: { requests: { cpu: '10m', memory: '16Mi' } } }];
+  }
+  if (arch.restartPolicy) spec.restartPolicy = arch.restartPolicy;
+  const pc = rng.pick(arch.priorityClasses);
+  if (pc) spec.priorityClassName = pc;
+
+  const plan: WorkloadPlan = {
+    id, kind, name, namespace, uid: uuid(rng), replicas, labels, podSpec: spec, requests: requestsFor(spec),
+    ports: main.ports ?? [], priority: pc ? ctx.priorityOf.get(pc)! : 0, arch: -1, zoneMask: null, toleratesGpu: gpu > 0, antiHost: false,
+  };
+
+  const tolerations: Toleration[] = [];
+  if (gpu) {
+    spec.nodeSelector = { 'nvidia.com/gpu.present': 'true' };
+    tolerations.push({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+  } else if (rng.chance(0.1)) {
+    spec.nodeSelector = { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' };
+    plan.arch = 0;
+  }
+  if ((arch.tier === 'batch' || arch.tier === 'worker') && rng.chance(0.6)) {
+    tolerations.push({ key: 'kubescale.io/spot', operator: 'Equal', value: 'true', effect: 'PreferNoSchedule' });
+  }
+  if (tolerations.length) spec.tolerations = tolerations;
+
+  const affinity: Affinity = {};
+  const zones = ctx.zones.slice(0, Math.min(ctx.zones.length, Math.max(1, ctx.nodeCount)));
+  if (!gpu && zones.length > 1 && rng.chance(0.08)) {
+    const first = rng.int(zones.length);
+    const chosen = [zones[first]!, zones[(first + 1) % zones.length]!];
+    affinity.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [
+      { key: 'topology.kubernetes.io/zone', operator: 'In', values: chosen.map((z) => z.zone) }] }] } };
+    plan.zoneMask = new Uint8Array(ctx.zones.length);
+    plan.zoneMask[first] = plan.zoneMask[(first + 1) % zones.length] = 1;
+  }
+  if (!gpu && rng.chance(0.1)) {
+    (affinity.nodeAffinity ??= {}).preferredDuringSchedulingIgnoredDuringExecution = [{ weight: rng.pick([10, 50, 100]),
+      preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m5.4xlarge', 'm5.8xlarge'] }] } }];
+  }
+  const selectApp = { matchLabels: { app: name } };
+  if (kind !== 'Job' && replicas >= 2) {
+    const r = rng.next();
+    if (r < 0.08 && replicas <= Math.min(10, ctx.schedulableNodes)) {
+      affinity.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: selectApp, topologyKey: 'kubernetes.io/hostname' }] };
+      plan.antiHost = true;
+    } else if (r < 0.2) {
+      affinity.podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100,
+        podAffinityTerm: { labelSelector: selectApp, topologyKey: 'kubernetes.io/hostname' } }] };
+    }
+  }
+  if ((arch.tier === 'backend' || arch.tier === 'frontend') && rng.chance(0.05)) {
+    affinity.podAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50,
+      podAffinityTerm: { labelSelector: { matchLabels: { tier: 'cache' } }, topologyKey: 'topology.kubernetes.io/zone' } }] };
+  }
+  if (Object.keys(affinity).length) spec.affinity = affinity;
+
+  if (kind !== 'Job' && replicas >= 3 && rng.chance(0.2)) {
+    const tsc: TopologySpreadConstraint = { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: rng.chance(0.5) ? 'DoNotSchedule' : 'ScheduleAnyway', labelSelector: selectApp };
+    if (kind === 'Deployment' && rng.chance(0.3)) tsc.matchLabelKeys = ['pod-template-hash'];
+    const constraints = [tsc];
+    if (rng.chance(0.3)) constraints.push({ maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selectApp });
+    spec.topologySpreadConstraints = constraints;
+  }
+  return plan;
+}
+
+function daemonSetPlan(ctx: Ctx, rng: Rng, id: number, def: (typeof DAEMONSETS)[number]): WorkloadPlan {
+  const spec: PodSpec = {
+    containers: [{ name: def.name, image: ctx.images.get(def.image)!.ref, ports: [{ ...def.port, protocol: 'TCP' }],
+      resources: { requests: { cpu: def.cpu, memory: def.memory }, limits: { memory: def.memory } } }],
+    priorityClassName: 'kubescale-critical',
+    tolerations: [{ operator: 'Exists' }],
+  };
+  return {
+    id, kind: 'DaemonSet', name: def.name, namespace: def.namespace, uid: uuid(rng), replicas: ctx.nodeCount,
+    labels: { app: def.name, tier: 'agent' }, podSpec: spec, requests: requestsFor(spec), ports: spec.containers[0]!.ports!,
+    priority: ctx.priorityOf.get('kubescale-critical')!, arch: -1, zoneMask: null, toleratesGpu: true, antiHost: false,
+  };
+}
+
+/** Round-robin first fit from a moving cursor, so bound pods spread over nodes and zones. */
+class Placer {
+  private cursor = 0;
+  constructor(private readonly cols: NodeColumns) {}
+
+  fits(n: number, p: WorkloadPlan): boolean {
+    const c = this.cols;
+    const flags = c.flags[n]!;
+    if (c.freePods[n]! <= 0) return false;
+    if (flags & FLAG_CORDONED) return false;
+    if (flags & FLAG_GPU_TAINT && !p.toleratesGpu) return false;
+    if (p.requests.gpu > 0 && c.freeGpu[n]! < p.requests.gpu) return false;
+    if (p.arch >= 0 && c.arch[n] !== p.arch) return false;
+    if (p.zoneMask && !p.zoneMask[c.zone[n]!]) return false;
+    if (p.antiHost && c.lastWorkload[n] === p.id) return false;
+    return c.freeCpuMilli[n]! >= p.requests.cpuMilli && c.freeMemBytes[n]! >= p.requests.memBytes;
+  }
+
+  take(n: number, p: WorkloadPlan): void {
+    const c = this.cols;
+    c.freePods[n]!--;
+    c.freeCpuMilli[n]! -= p.requests.cpuMilli;
+    c.freeMemBytes[n]! -= p.requests.memBytes;
+    c.freeGpu[n]! -= p.requests.gpu;
+    c.lastWorkload[n] = p.id;
+    c.podSeq[n]!++;
+  }
+
+  /** A node for one pod of p, or -1 when none has room. */
+  place(p: WorkloadPlan): number {
+    const count = this.cols.names.length;
+    for (let k = 0; k < count; k++) {
+      const n = (this.cursor + k) % count;
+      if (this.fits(n, p)) {
+        this.take(n, p);
+        this.cursor = (n + 1) % count;
+        return n;
+      }
+    }
+    return -1;
+  }
+}
+
+// ---- pods and controllers ----
+
+const APPS_V1 = 'apps/v1';
+
+function controllerOf(plan: WorkloadPlan): { apiVersion: string; kind: string } {
+  return { apiVersion: plan.kind === 'Job' ? 'batch/v1' : APPS_V1, kind: plan.kind };
+}
+
+/** Names, hashes and uids of one workload's pods: a stream of their own so --expand and --bound do not shift them. */
+class PodNamer {
+  readonly rng: Rng;
+  readonly hash: string;
+  readonly ownerUid: string;
+  private readonly used = new Set<string>();
+  constructor(seed: number, plan: WorkloadPlan) {
+    this.rng = createRng(`${seed}/pods/${plan.namespace}/${plan.name}`);
+    this.hash = plan.kind === 'Deployment' ? this.rng.string(10, K8S_NAME_ALPHABET) : hexString(this.rng, 10);
+    this.ownerUid = plan.kind === 'Deployment' ? uuid(this.rng) : plan.uid;
+  }
+  ownerName(plan: WorkloadPlan): string {
+    return plan.kind === 'Deployment' ? `${plan.name}-${this.hash}` : plan.name;
+  }
+  /** `<owner>-<5 chars>` as the ReplicaSet, Job and DaemonSet controllers name pods; unique within the workload. */
+  randomName(prefix: string): string {
+    for (;;) {
+      const name = `${prefix}-${this.rng.string(5, K8S_NAME_ALPHABET)}`;
+      if (!this.used.has(name)) {
+        this.used.add(name);
+        return name;
+      }
+    }
+  }
+}
+
+/** node < 0: unbound. seq: the pod's slot on its node (1..110), which gives its IP. */
+function makePod(ctx: Ctx, plan: WorkloadPlan, namer: PodNamer, ordinal: number, node: number, seq: number, dsNode: number): Pod {
+  const labels: Record<string, string> = { ...plan.labels };
+  const spec: PodSpec = { ...plan.podSpec, schedulerName: 'default-scheduler', priority: plan.priority };
+  if (!spec.restartPolicy) spec.restartPolicy = 'Always';
+  let name: string;
+  switch (plan.kind) {
+    case 'Deployment':
+      name = namer.randomName(namer.ownerName(plan));
+      labels['pod-template-hash'] = namer.hash;
+      break;
+    case 'StatefulSet':
+      name = `${plan.name}-${ordinal}`;
+      labels['apps.kubernetes.io/pod-index'] = String(ordinal);
+      labels['controller-revision-hash'] = `${plan.name}-${namer.hash}`;
+      labels['statefulset.kubernetes.io/pod-name'] = name;
+      spec.hostname = name;
+      spec.subdomain = plan.name;
+      break;
+    case 'Job':
+      name = namer.randomName(plan.name);
+      Object.assign(labels, { 'batch.kubernetes.io/controller-uid': plan.uid, 'batch.kubernetes.io/job-name': plan.name,
+        'controller-uid': plan.uid, 'job-name': plan.name });
+      break;
+    case 'DaemonSet':
+      name = namer.randomName(plan.name);
+      labels['controller-revision-hash'] = namer.hash;
+      labels['pod-template-generation'] = '1';
+      // The DaemonSet controller pins each pod to its node through node affinity on metadata.name.
+      spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{
+        matchFields: [{ key: 'metadata.name', operator: 'In', values: [ctx.cols.names[dsNode]!] }] }] } } };
+      break;
+  }
+  const pod: Pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: plan.namespace, uid: uuid(namer.rng), labels, ownerReferences: [{
+      ...controllerOf(plan), kind: plan.kind === 'Deployment' ? 'ReplicaSet' : plan.kind, name: namer.ownerName(plan),
+      uid: namer.ownerUid, controller: true, blockOwnerDeletion: true }] },
+    spec,
+  };
+  if (node < 0) {
+    pod.status = { phase: 'Pending' };
+    return pod;
+  }
+  spec.nodeName = ctx.cols.names[node]!;
+  const ip = ipv4(podCidrBase(node) + 1 + seq);
+  const ready = namer.rng.chance(0.98) ? 'True' : 'False';
+  pod.status = { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: ready }],
+    hostIP: ctx.nodeIps[node]!, podIP: ip, podIPs: [{ ip }] };
+  return pod;
+}
+
+function makeController(plan: WorkloadPlan, replicas: number): GenericObject {
+  const meta = { name: plan.name, namespace: plan.namespace, uid: plan.uid, labels: { ...plan.labels } };
+  const template = { metadata: { labels: { ...plan.labels } }, spec: plan.podSpec };
+  const selector = { matchLabels: { app: plan.name } };
+  switch (plan.kind) {
+    case 'Deployment':
+      return { apiVersion: APPS_V1, kind: 'Deployment', metadata: meta, spec: { replicas, selector, template } };
+    case 'StatefulSet':
+      return { apiVersion: APPS_V1, kind: 'StatefulSet', metadata: meta, spec: { replicas, selector, serviceName: plan.name, template } };
+    case 'Job':
+      return { apiVersion: 'batch/v1', kind: 'Job', metadata: meta, spec: { parallelism: replicas, completions: replicas, backoffLimit: 6, template } };
+    case 'DaemonSet':
+      return { apiVersion: APPS_V1, kind: 'DaemonSet', metadata: meta, spec: { selector, template } };
+  }
+}
+
+// ---- services ----
+
+interface ServiceTarget { name: string; namespace: string; kind: WorkloadKind; ports: ContainerPort[] }
+
+function* makeServices(opts: GenOptions, targets: ServiceTarget[], fallbackNamespace: string): Generator<Service> {
+  const rng = createRng(`${opts.seed}/services`);
+  let nodePortsUsed = 0;
+  for (let i = 0; i < opts.services; i++) {
+    const t: ServiceTarget = targets.length
+      ? targets[i % targets.length]!
+      : { name: 'svc', namespace: fallbackNamespace, kind: 'Deployment', ports: [] };
+    const round = targets.length ? Math.floor(i / targets.length) : i + 1;
+    const name = round ? `${t.name}-${round}` : t.name;
+    const ports: ServicePort[] = (t.ports.length ? t.ports.slice(0, 2) : [{ name: 'http', containerPort: 8080 }]).map((p) => ({
+      name: p.name!, protocol: 'TCP', port: p.name === 'http' ? 80 : p.containerPort, targetPort: rng.chance(0.5) ? p.name! : p.containerPort,
+    }));
+    const headless = t.kind === 'StatefulSet' && round === 0;
+    const nodePort = !headless && rng.chance(0.2) && nodePortsUsed + ports.length <= NODEPORT_COUNT;
+    if (nodePort) for (const p of ports) p.nodePort = NODEPORT_BASE + nodePortsUsed++;
+    const ip = headless ? 'None' : ipv4((10 << 24) + (96 << 16) + 100 + i);
+    yield {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name, namespace: t.namespace, labels: { app: t.name } },
+      spec: {
+        type: nodePort ? 'NodePort' : 'ClusterIP',
+        selector: { app: targets.length ? t.name : name },
+        clusterIP: ip, clusterIPs: [ip], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
+        ports, sessionAffinity: 'None', internalTrafficPolicy: 'Cluster',
+        ...(nodePort ? { externalTrafficPolicy: rng.chance(0.2) ? 'Local' : 'Cluster' } : {}),
+      },
+    };
+  }
+}
+
+// ---- the generator ----
+
+function namespaceNames(pods: number): string[] {
+  const count = Math.max(Math.min(3, Math.ceil(pods / 10)), Math.ceil(pods / 2000));
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(i < NAMESPACE_NAMES.length ? NAMESPACE_NAMES[i]! : `team-${i + 1}`);
+  return out;
+}
+
+/** Every object in output order. With opts.expand, pods replace their controllers. */
+export function* generateObjects(opts: GenOptions): Generator<KubeObject> {
+  const err = genOptionsError(opts);
+  if (err) throw new RangeError(err);
+  const imgRng = createRng(`${opts.seed}/images`);
+  const images = new Map(IMAGES.map((im) => [im.ref, { ...im, digest: hexString(imgRng, 64) }]));
+  const { nodes, cols, zones } = buildNodes(opts, images);
+  const ctx: Ctx = {
+    opts, zones, cols, nodeCount: nodes.length, images,
+    schedulableNodes: cols.flags.reduce((a, f) => a + (f & (FLAG_CORDONED | FLAG_GPU_TAINT) ? 0 : 1), 0),
+    gpuNodes: cols.freeGpu.reduce((a, g) => a + (g > 0 ? 1 : 0), 0),
+    priorityOf: new Map(PRIORITY_CLASSES.map((pc) => [pc.name, pc.value])),
+    nodeIps: nodes.map((n) => n.status!.addresses![0]!.address),
+  };
+  const dsDefs = nodes.length ? DAEMONSETS.filter((d) => opts.pods >= d.minPodsPerNode * nodes.length) : [];
+  const namespaces = namespaceNames(opts.pods);
+  if (dsDefs.length) namespaces.push('monitoring');
+  for (const ns of namespaces) {
+    yield { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } } satisfies Namespace;
+  }
+  for (const pc of PRIORITY_CLASSES) {
+    yield { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value,
+      globalDefault: false, description: pc.description, preemptionPolicy: pc.preemptionPolicy ?? 'PreemptLowerPriority' } satisfies PriorityClass;
+  }
+  yield* nodes;
+
+  const wrng = createRng(`${opts.seed}/workloads`);
+  const placer = new Placer(cols);
+  const targets: ServiceTarget[] = [];
+  const dsTargets: ServiceTarget[] = [];
+  let id = 0;
+
+  // Node agents first: their pods are reserved on every node, whatever --bound says.
+  const dsBound = opts.bound > 0;
+  for (const def of dsDefs) {
+    const plan = daemonSetPlan(ctx, wrng, id++, def);
+    const namer = new PodNamer(opts.seed, plan);
+    const seqs: number[] = [];
+    for (let n = 0; n < nodes.length; n++) {
+      placer.take(n, plan);
+      seqs.push(cols.podSeq[n]!);
+    }
+    dsTargets.push({ name: plan.name, namespace: plan.namespace, kind: 'DaemonSet', ports: plan.ports });
+    if (!opts.expand) yield makeController(plan, 0);
+    else for (let n = 0; n < nodes.length; n++) yield makePod(ctx, plan, namer, n, dsBound ? n : -1, seqs[n]!, n);
+  }
+
+  const dsPods = dsDefs.length * nodes.length;
+  const total = opts.pods - dsPods;
+  const boundTotal = Math.max(0, Math.round(opts.bound * opts.pods) - (dsBound ? dsPods : 0));
+  const boundBy = (cum: number) => (total > 0 ? Math.round((boundTotal * cum) / total) : 0);
+  let gpuBudget = ctx.gpuNodes;
+  let cum = 0;
+  while (cum < total) {
+    const archIdx = wrng.weighted(ARCHETYPES.map((a) => (a.gpu && gpuBudget <= 0 ? 0 : a.weight)));
+    const arch = ARCHETYPES[archIdx]!;
+    const kind = arch.kinds[wrng.weighted(arch.kinds.map((k) => k[1]))]![0];
+    let replicas = Math.min(wrng.pick(arch.replicas), total - cum);
+    if (arch.gpu) gpuBudget -= replicas = Math.min(replicas, gpuBudget);
+    const plan = planWorkload(ctx, wrng, id++, arch, kind, replicas, wrng.pick(namespaces.slice(0, namespaces.length - (dsDefs.length ? 1 : 0))));
+    const wantBound = boundBy(cum + replicas) - boundBy(cum);
+    cum += replicas;
+    const placed: [number, number][] = [];
+    for (let i = 0; i < wantBound; i++) {
+      const n = placer.place(plan);
+      if (n < 0) break; // no room left for this shape: the rest stay pending
+      placed.push([n, cols.podSeq[n]!]);
+    }
+    const namer = new PodNamer(opts.seed, plan);
+    if (kind !== 'Job') targets.push({ name: plan.name, namespace: plan.namespace, kind, ports: plan.ports });
+    // Pending pods take the low StatefulSet ordinals: expanding `replicas - bound` then yields
+    // exactly the names the bound pods do not use.
+    const pending = replicas - placed.length;
+    if (!opts.expand) yield makeController(plan, pending);
+    else for (let i = 0; i < pending; i++) yield makePod(ctx, plan, namer, i, -1, 0, -1);
+    for (let i = 0; i < placed.length; i++) yield makePod(ctx, plan, namer, pending + i, placed[i]![0], placed[i]![1], -1);
+  }
+  yield* makeServices(opts, [...targets, ...dsTargets], namespaces[0] ?? 'default');
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet']);
+
+/**
+ * The generated objects grouped by kind. `pods` holds only the pods the output names explicitly
+ * (bound pods, or all with expand); controllers are in `workloads`, unexpanded — the loader expands them.
+ */
+export function generateCluster(opts: GenOptions): ClusterObjects {
+  const out = emptyClusterObjects();
+  for (const obj of generateObjects(opts)) {
+    switch (obj.kind) {
+      case 'Node': out.nodes.push(obj as Node); break;
+      case 'Pod': out.pods.push(obj as Pod); break;
+      case 'Namespace': out.namespaces.push(obj as Namespace); break;
+      case 'PriorityClass': out.priorityClasses.push(obj as PriorityClass); break;
+      case 'Service': out.services.push(obj as Service); break;
+      default:
+        if (WORKLOAD_KINDS.has(obj.kind!)) out.workloads.push(obj as GenericObject);
+    }
+  }
+  return out;
+}
