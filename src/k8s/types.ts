@@ -262,13 +262,20 @@ export interface StatefulSet extends KubeObject {
 export interface DaemonSet extends KubeObject {
   kind?: 'DaemonSet';
   metadata: ObjectMeta & { name: string };
-  spec: Omit<WorkloadSpecBase, 'replicas'>;
+  spec: { selector?: LabelSelector; template: PodTemplateSpec; [key: string]: unknown };
 }
 
 export interface Job extends KubeObject {
   kind?: 'Job';
   metadata: ObjectMeta & { name: string };
-  spec: Omit<WorkloadSpecBase, 'replicas'> & { parallelism?: number; completions?: number; completionMode?: 'NonIndexed' | 'Indexed' };
+  spec: {
+    selector?: LabelSelector;
+    template: PodTemplateSpec;
+    parallelism?: number;
+    completions?: number | null;
+    completionMode?: 'NonIndexed' | 'Indexed';
+    [key: string]: unknown;
+  };
 }
 
 export interface ServicePort {
