@@ -88,3 +88,40 @@ function goStringLess(a: string, b: string): number {
   const bb = Buffer.from(b, 'utf8');
   return Buffer.compare(ab, bb);
 }
+
+/**
+ * Upstream GetZoneKey: region + ":\0:" + zone from the (beta or GA) topology labels; "" when neither is set.
+ */
+export function zoneKey(labels: Record<string, string> | undefined): string {
+  if (!labels) return '';
+  const zone = labels['failure-domain.beta.kubernetes.io/zone'] ?? labels['topology.kubernetes.io/zone'] ?? '';
+  const region = labels['failure-domain.beta.kubernetes.io/region'] ?? labels['topology.kubernetes.io/region'] ?? '';
+  if (region === '' && zone === '') return '';
+  return `${region}:\u0000:${zone}`;
+}
+
+/**
+ * The order of upstream's snapshot node list (nodeTree.list()): zones in order of first appearance,
+ * nodes taken round-robin across zones, each zone in its own input order. Returns input indices.
+ */
+export function nodeTreeOrder(zoneKeys: readonly string[]): number[] {
+  const zones: string[] = [];
+  const tree = new Map<string, number[]>();
+  zoneKeys.forEach((z, i) => {
+    let list = tree.get(z);
+    if (!list) {
+      list = [];
+      tree.set(z, list);
+      zones.push(z);
+    }
+    list.push(i);
+  });
+  const out: number[] = [];
+  for (let idx = 0; out.length < zoneKeys.length; idx++) {
+    for (const z of zones) {
+      const list = tree.get(z)!;
+      if (idx < list.length) out.push(list[idx]!);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// Object-per-node state, shaped like upstream's framework.NodeInfo: the node, its pods, requested and
+// non-zero-requested resources, used host ports and image states. Plain and obviously correct.
+
+import type { Node, Taint } from '../../k8s/types.js';
+import { nodeAllocatable, normalizedImageName, type HostPort, type PodInfo, type Resources, RESOURCE_CPU, RESOURCE_MEMORY } from '../podinfo.js';
+
+export interface ImageStateSummary {
+  size: number;
+  numNodes: number;
+}
+
+export class NodeInfo {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly taints: Taint[];
+  readonly unschedulable: boolean;
+  readonly allocatable: Resources;
+  readonly requested: Resources = new Map();
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
+  readonly pods: PodInfo[] = [];
+  readonly usedPorts: HostPort[] = [];
+  /** Image name (as the node reports it) -> size and how many nodes hold it. Filled by buildImageStates. */
+  readonly imageStates = new Map<string, ImageStateSummary>();
+
+  constructor(readonly node: Node) {
+    this.name = node.metadata.name;
+    this.labels = node.metadata.labels ?? {};
+    this.taints = node.spec?.taints ?? [];
+    this.unschedulable = node.spec?.unschedulable === true;
+    this.allocatable = nodeAllocatable(node);
+  }
+
+  addPod(pi: PodInfo): void {
+    this.pods.push(pi);
+    for (const [k, v] of pi.requests) this.requested.set(k, (this.requested.get(k) ?? 0) + v);
+    this.nonZeroMilliCPU += pi.nonZeroMilliCPU;
+    this.nonZeroMemory += pi.nonZeroMemory;
+    this.usedPorts.push(...pi.hostPorts);
+  }
+
+  requestedOf(resource: string): number {
+    return this.requested.get(resource) ?? 0;
+  }
+
+  nonZeroRequestedOf(resource: string): number {
+    if (resource === RESOURCE_CPU) return this.nonZeroMilliCPU;
+    if (resource === RESOURCE_MEMORY) return this.nonZeroMemory;
+    return this.requestedOf(resource);
+  }
+}
+
+/** Upstream cache: every image name a node reports maps to {size, number of nodes reporting that name}. */
+export function buildImageStates(nodes: readonly NodeInfo[]): void {
+  const count = new Map<string, number>();
+  for (const ni of nodes) {
+    const seen = new Set<string>();
+    for (const img of ni.node.status?.images ?? []) for (const n of img.names ?? []) seen.add(n);
+    for (const n of seen) count.set(n, (count.get(n) ?? 0) + 1);
+  }
+  for (const ni of nodes) {
+    for (const img of ni.node.status?.images ?? []) {
+      for (const n of img.names ?? []) ni.imageStates.set(n, { size: img.sizeBytes ?? 0, numNodes: count.get(n)! });
+    }
+  }
+}
+
+export { normalizedImageName };

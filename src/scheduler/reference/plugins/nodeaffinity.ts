@@ -1,0 +1,81 @@
+// nodeaffinity.NodeAffinity: Filter on nodeSelector AND required node affinity (plus the addedAffinity arg);
+// PreFilter narrows to node names when every required term pins metadata.name with In;
+// Score = sum of weights of matching preferred terms (pod's and added), normalized to 0..100.
+
+import type { NodeSelector, PreferredSchedulingTerm } from '../../../k8s/types.js';
+import type { NodeAffinityArgs } from '../../config.js';
+import type { PodInfo } from '../../podinfo.js';
+import type { NodeInfo } from '../nodeinfo.js';
+import { type Plugin, defaultNormalizeScore, skip, success, unresolvable } from '../framework.js';
+import { MAX_NODE_SCORE } from '../../sampling.js';
+import { matchNodeSelectorTerm, matchNodeSelectorTerms } from './nodeselector.js';
+
+export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
+export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
+export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
+
+function requiredOf(pod: PodInfo): NodeSelector | undefined {
+  return pod.pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+}
+
+/** Upstream GetRequiredNodeAffinity(pod).Match(node). */
+export function podMatchesNodeSelectorAndAffinity(pod: PodInfo, node: NodeInfo): boolean {
+  const sel = pod.pod.spec.nodeSelector;
+  if (sel) for (const [k, v] of Object.entries(sel)) if (node.labels[k] !== v) return false;
+  const req = requiredOf(pod);
+  if (req) return matchNodeSelectorTerms(req.nodeSelectorTerms ?? [], node.labels, node.name);
+  return true;
+}
+
+function preferredScore(terms: readonly PreferredSchedulingTerm[], node: NodeInfo): number {
+  let s = 0;
+  for (const t of terms) {
+    if (!t.weight) continue;
+    if (matchNodeSelectorTerm(t.preference, node.labels, node.name)) s += t.weight;
+  }
+  return s;
+}
+
+export const newNodeAffinity = (rawArgs: unknown): Plugin => {
+  const args = (rawArgs ?? {}) as NodeAffinityArgs;
+  const addedRequired = args.addedAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const addedPreferred = args.addedAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+  const hasAddedPreferred = addedPreferred.length > 0;
+  return {
+    name: 'NodeAffinity',
+    preFilter: (_s, pod) => {
+      const req = requiredOf(pod);
+      if (!req && !addedRequired && !pod.pod.spec.nodeSelector) return { status: skip() };
+      const terms = req?.nodeSelectorTerms ?? [];
+      if (!req || terms.length === 0) return { status: success() };
+      let names: Set<string> | undefined;
+      for (const t of terms) {
+        let termNames: Set<string> | undefined;
+        for (const r of t.matchFields ?? []) {
+          if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+          const s = new Set(r.values ?? []);
+          termNames = termNames ? new Set([...termNames].filter((n) => s.has(n))) : s;
+        }
+        if (!termNames) return { status: success() }; // a term without a name pin: all nodes eligible
+        names = new Set([...(names ?? []), ...termNames]);
+      }
+      if (names && names.size === 0) return { status: unresolvable(ERR_REASON_CONFLICT) };
+      return names && names.size > 0 ? { nodeNames: names, status: success() } : { status: success() };
+    },
+    filter: (_s, pod, node) => {
+      if (addedRequired && !matchNodeSelectorTerms(addedRequired.nodeSelectorTerms ?? [], node.labels, node.name)) {
+        return unresolvable(ERR_REASON_ENFORCED);
+      }
+      return podMatchesNodeSelectorAndAffinity(pod, node) ? success() : unresolvable(ERR_REASON_POD);
+    },
+    preScore: (_s, pod) => {
+      const pref = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+      return !hasAddedPreferred && pref.length === 0 ? skip() : success();
+    },
+    score: (_s, pod, node) => {
+      const pref = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+      return preferredScore(addedPreferred, node) + preferredScore(pref, node);
+    },
+    normalizeScore: (_s, _p, scores) => defaultNormalizeScore(MAX_NODE_SCORE, false, scores),
+  };
+};
