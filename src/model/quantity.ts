@@ -1,93 +1,228 @@
 // Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource), exact.
 //
 // Grammar: <quantity> ::= <signedNumber><suffix>
-//   suffix: binarySI (Ki Mi Gi Ti Pi Ei) | decimalSI (n u m "" k M G T P E) | decimalExponent (e<int> / E<int>)
-// The value is kept as an exact decimal: unscaled * 10^scale (bigint mantissa), so parsing never rounds.
-// Conversions to integers round up, as upstream's Value() and MilliValue() do.
+//   number:  <digits> | <digits>.<digits> | <digits>. | .<digits>   (an empty number is 0: "+", ".", "m" parse as 0)
+//   suffix:  binarySI (Ki Mi Gi Ti Pi Ei) | decimalSI (n u m "" k M G T P E) | decimalExponent (e<int> / E<int>)
+// A lone "E" is exa (10^18); "E3"/"e3"/"e+3" are exponents (int32 range, as upstream since #141203).
+//
+// The value is kept as an exact decimal, unscaled * 10^scale with a bigint mantissa, normalized so the
+// mantissa has no trailing zeros. Parsing follows upstream ParseQuantity:
+//   - the magnitude is rounded up (away from zero) to nano precision (10^-9);
+//   - BinarySI magnitudes above 2^63-1 are capped there ("9Ei" == 2^63-1); decimal ones are not capped;
+//   - a BinarySI value with 0 < |v| < 1 switches to DecimalSI.
+// Value()/MilliValue() round away from zero (upstream, including #110653's fix for negatives).
+// String() is upstream's: the canonical form, except that upstream hands back the input text itself
+// when its int64 fast path judged it canonical ("+1" stays "+1", "1E3" stays "1E3"); see `cached`.
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 export interface Quantity {
-  /** Exact value = unscaled * 10^scale. */
+  /** Exact value = unscaled * 10^scale; unscaled has no trailing decimal zeros (0 has scale 0). */
   unscaled: bigint;
   scale: number;
   format: QuantityFormat;
+  /** The input text, when upstream keeps it as the quantity's String() (its fast path, canonical-looking input). */
+  cached?: string;
 }
 
-export class QuantityError extends Error {}
+/** Upstream's regular expression, quoted in format errors (ErrFormatWrong). */
+export const QUANTITY_REGEXP = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 
-const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+export type QuantityErrorReason = 'format' | 'suffix' | 'range' | 'type';
+
+export class QuantityError extends Error {
+  readonly reason: QuantityErrorReason;
+  constructor(message: string, reason: QuantityErrorReason = 'format') {
+    super(message);
+    this.name = 'QuantityError';
+    this.reason = reason;
+  }
+}
+
+// Number part, then the suffix characters upstream's scanner accepts; the suffix is interpreted afterwards.
+const SPLIT_RE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[+-]?[0-9]*)$/;
+const GO_INT_RE = /^[+-]?[0-9]+$/;
+const MAX_INT32 = 2147483647n;
+const MAX_INT64 = (1n << 63n) - 1n;
+
+const DECIMAL_SUFFIX: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DECIMAL_OUT: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const BINARY_OUT = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
-const QUANTITY_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$/;
+interface Suffix {
+  base: 2 | 10;
+  exponent: number;
+  format: QuantityFormat;
+}
 
-/** Parses a quantity string (or a plain JSON number) exactly; throws QuantityError with a user-facing message. */
+/** Upstream suffixer.interpret: table suffixes, else e/E followed by a base-10 int32. */
+function interpretSuffix(s: string): Suffix | null {
+  const dec = DECIMAL_SUFFIX[s];
+  if (dec !== undefined && Object.hasOwn(DECIMAL_SUFFIX, s)) return { base: 10, exponent: dec, format: 'DecimalSI' };
+  const bin = BINARY_SUFFIX[s];
+  if (bin !== undefined && Object.hasOwn(BINARY_SUFFIX, s)) return { base: 2, exponent: bin, format: 'BinarySI' };
+  if (s.length > 1 && (s[0] === 'e' || s[0] === 'E')) {
+    const rest = s.slice(1);
+    if (!GO_INT_RE.test(rest)) return null;
+    const e = BigInt(rest);
+    if (e > MAX_INT32 || e < -MAX_INT32) return null;
+    return { base: 10, exponent: Number(e), format: 'DecimalExponent' };
+  }
+  return null;
+}
+
+function describe(input: string): string {
+  return JSON.stringify(input);
+}
+
+function formatError(input: string): QuantityError {
+  let hint = '';
+  if (input.length === 0) hint = ' (the string is empty)';
+  else if (input.trim() !== input) hint = ' (leading or trailing whitespace)';
+  return new QuantityError(`invalid quantity ${describe(input)}${hint}: quantities must match the regular expression '${QUANTITY_REGEXP}'`, 'format');
+}
+
+/**
+ * Parses a quantity string (or a plain JSON number) exactly as upstream ParseQuantity does;
+ * throws QuantityError with a user-facing message. Whitespace is not trimmed (upstream's
+ * UnmarshalJSON trims, ParseQuantity does not).
+ */
 export function parseQuantity(input: string | number): Quantity {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new QuantityError(`quantity ${input} is not a finite number`);
+    if (!Number.isFinite(input)) throw new QuantityError(`invalid quantity ${input}: not a finite number`, 'type');
     input = String(input);
   }
-  if (typeof input !== 'string') throw new QuantityError(`quantity must be a string or a number`);
-  const s = input.trim();
-  if (s.length === 0 || s !== input) throw new QuantityError(`quantity ${JSON.stringify(input)} must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
-  const m = QUANTITY_RE.exec(s);
-  if (!m) throw new QuantityError(`quantity ${JSON.stringify(input)} must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
-  const [, sign, whole = '', frac = '', exp, suffix] = m;
-  if (whole.length === 0 && frac.length === 0) throw new QuantityError(`quantity ${JSON.stringify(input)} has no digits`);
-  if (whole.length + frac.length > 400) throw new QuantityError(`quantity ${JSON.stringify(input)} has too many digits`);
-  let unscaled = BigInt((whole || '0') + frac);
-  let scale = -frac.length;
-  let format: QuantityFormat = 'DecimalSI';
-  if (exp !== undefined) {
-    const e = Number(exp.slice(1));
-    if (!Number.isSafeInteger(e) || Math.abs(e) > 1000) throw new QuantityError(`quantity ${JSON.stringify(input)} exponent is out of range`);
-    scale += e;
-    format = 'DecimalExponent';
-  } else if (suffix !== undefined && suffix in BINARY_SUFFIX) {
-    unscaled *= 1n << BigInt(BINARY_SUFFIX[suffix]!);
-    format = 'BinarySI';
-  } else {
-    scale += DECIMAL_SUFFIX[suffix ?? '']!;
+  if (typeof input !== 'string') throw new QuantityError('invalid quantity: must be a string or a number', 'type');
+  const str = input;
+  if (str.length === 0) throw formatError(str);
+  if (str === '0') return { unscaled: 0n, scale: 0, format: 'DecimalSI', cached: '0' };
+
+  const m = SPLIT_RE.exec(str);
+  if (!m) throw formatError(str);
+  const negative = m[1] === '-';
+  const num = m[2]!.replace(/^0+/, '') || '0';
+  const denom = m[3] ?? '';
+  const suffix = interpretSuffix(m[4]!);
+  if (!suffix) {
+    throw new QuantityError(
+      `invalid quantity ${describe(str)}: unable to parse quantity's suffix ${describe(m[4]!)} ` +
+        `(valid suffixes: n u m k M G T P E, Ki Mi Gi Ti Pi Ei, or an exponent such as e3)`,
+      'suffix',
+    );
   }
-  if (sign === '-') unscaled = -unscaled;
-  return normalize({ unscaled, scale, format });
+  const { exponent } = suffix;
+  let { format } = suffix;
+
+  // Upstream keeps the input text as String() when its int64 fast path accepted the value and the
+  // text looked canonical. Reproduce that decision; it never changes the value.
+  let cached: string | undefined;
+  if (suffix.base === 10) {
+    const scale = exponent - denom.length;
+    const shifted = num + denom;
+    if (18 - shifted.length >= 0 && scale >= -9 && scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0') cached = str;
+  } else if (denom.length === 0 && 15 - num.length - Math.trunc((exponent * 3) / 10) - 1 >= 0) {
+    if ((BigInt(num) & 7n) !== 0n) cached = str;
+  }
+
+  // Exact magnitude. Trailing zeros are stripped from the digit string (cheap) before BigInt.
+  const digits = num + denom;
+  const trimmed = digits.replace(/0+$/, '');
+  let magnitude = trimmed.length === 0 ? 0n : BigInt(trimmed);
+  let scale = digits.length - trimmed.length - denom.length;
+  if (suffix.base === 10) scale += exponent;
+  else magnitude <<= BigInt(exponent);
+
+  if (magnitude !== 0n) {
+    // Round the magnitude up to nano precision (upstream: inf.RoundUp at scale 9).
+    if (scale < -9) {
+      magnitude = divRoundUp(magnitude, -9 - scale);
+      scale = -9;
+    }
+    if (format === 'BinarySI') {
+      // Cap at 2^63-1 (BinarySI only); scale <= 0 here, so the comparison is cheap.
+      if (scale <= 0 && magnitude > MAX_INT64 * 10n ** BigInt(-scale)) {
+        magnitude = MAX_INT64;
+        scale = 0;
+      } else if (scale < 0 && magnitude < 10n ** BigInt(-scale)) {
+        format = 'DecimalSI'; // 0 < |v| < 1: avoids rounding, as upstream
+      }
+    }
+  }
+  const q = normalize(negative ? -magnitude : magnitude, scale, format);
+  if (cached !== undefined) q.cached = cached;
+  return q;
 }
 
-function normalize(q: Quantity): Quantity {
-  let { unscaled, scale } = q;
-  if (unscaled === 0n) return { unscaled: 0n, scale: 0, format: q.format };
+/** ceil(m / 10^k) for m > 0, k > 0, without building 10^k when it exceeds m. */
+function divRoundUp(m: bigint, k: number): bigint {
+  if (k > decimalDigits(m)) return 1n;
+  const div = 10n ** BigInt(k);
+  const q = m / div;
+  return m % div === 0n ? q : q + 1n;
+}
+
+function decimalDigits(m: bigint): number {
+  return (m < 0n ? -m : m).toString().length;
+}
+
+function normalize(unscaled: bigint, scale: number, format: QuantityFormat): Quantity {
+  if (unscaled === 0n) return { unscaled: 0n, scale: 0, format };
   while (unscaled % 10n === 0n) {
     unscaled /= 10n;
     scale++;
   }
-  return { unscaled, scale, format: q.format };
+  return { unscaled, scale, format };
 }
 
-/** ceil(value * 10^shift) as a bigint. */
+/**
+ * value * 10^-scale rounded away from zero, as a bigint (upstream ScaledValue, without its int64
+ * overflow). Returns null when the result would exceed 10^40 in magnitude.
+ */
+export function scaledValue(q: Quantity, scale: number): bigint | null {
+  if (q.unscaled === 0n) return 0n;
+  const shift = q.scale - scale;
+  if (shift >= 0) {
+    if (decimalDigits(q.unscaled) + shift > 40) return null;
+    return q.unscaled * 10n ** BigInt(shift);
+  }
+  const neg = q.unscaled < 0n;
+  const v = divRoundUp(neg ? -q.unscaled : q.unscaled, -shift);
+  return neg ? -v : v;
+}
+
+/** ceil(value * 10^shift) as a bigint (toward +infinity, also for negative values). */
 export function scaledCeil(q: Quantity, shift: number): bigint {
+  if (q.unscaled >= 0n) {
+    const v = scaledValue(q, -shift);
+    if (v === null) throw new QuantityError(`quantity ${formatQuantity(q)} is too large`, 'range');
+    return v;
+  }
   const s = q.scale + shift;
-  if (s >= 0) return q.unscaled * 10n ** BigInt(s);
-  const div = 10n ** BigInt(-s);
-  const quo = q.unscaled / div; // truncates toward zero
-  const rem = q.unscaled % div;
-  return rem > 0n ? quo + 1n : quo;
+  if (s >= 0) {
+    const v = scaledValue(q, -shift);
+    if (v === null) throw new QuantityError(`quantity ${formatQuantity(q)} is too large`, 'range');
+    return v;
+  }
+  if (-s > decimalDigits(q.unscaled)) return 0n;
+  return q.unscaled / 10n ** BigInt(-s); // truncation toward zero is ceil for negatives
 }
 
-function toSafeNumber(v: bigint, input: Quantity, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new QuantityError(`quantity ${formatQuantity(input)} is too large to represent in ${what}`);
+function toSafeNumber(v: bigint | null, q: Quantity, what: string): number {
+  if (v === null || v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new QuantityError(`quantity ${formatQuantity(q)} is too large to represent in ${what} (limit 2^53-1)`, 'range');
   }
   return Number(v);
 }
 
-/** Upstream MilliValue(): ceil(value * 1000). Used for cpu (millicores). */
+/** Upstream MilliValue(): value * 1000 rounded away from zero. Used for cpu (millicores). */
 export function milliValue(q: Quantity): number {
-  return toSafeNumber(scaledCeil(q, 3), q, 'millis');
+  return toSafeNumber(scaledValue(q, -3), q, 'millis');
 }
 
-/** Upstream Value(): ceil(value). Used for memory, storage, pods and extended resources. */
+/** Upstream Value(): value rounded away from zero. Used for memory, storage, pods and extended resources. */
 export function intValue(q: Quantity): number {
-  return toSafeNumber(scaledCeil(q, 0), q, 'units');
+  return toSafeNumber(scaledValue(q, 0), q, 'units');
 }
 
 /** Millicores for cpu, whole units for everything else — how kube-scheduler accounts resources. */
@@ -97,54 +232,62 @@ export function resourceAmount(resource: string, value: string | number): number
 }
 
 export function cmpQuantity(a: Quantity, b: Quantity): number {
+  const sa = a.unscaled > 0n ? 1 : a.unscaled < 0n ? -1 : 0;
+  const sb = b.unscaled > 0n ? 1 : b.unscaled < 0n ? -1 : 0;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (sa === 0) return 0;
+  // Same sign: compare the position of the leading digit first, so huge exponents never get expanded.
+  const oa = decimalDigits(a.unscaled) + a.scale;
+  const ob = decimalDigits(b.unscaled) + b.scale;
+  if (oa !== ob) return (oa < ob ? -1 : 1) * sa;
   const s = Math.min(a.scale, b.scale);
   const av = a.unscaled * 10n ** BigInt(a.scale - s);
   const bv = b.unscaled * 10n ** BigInt(b.scale - s);
   return av < bv ? -1 : av > bv ? 1 : 0;
 }
 
-const BINARY_OUT: [string, number][] = [['Ei', 60], ['Pi', 50], ['Ti', 40], ['Gi', 30], ['Mi', 20], ['Ki', 10]];
-const DECIMAL_OUT: [string, number][] = [['E', 18], ['P', 15], ['T', 12], ['G', 9], ['M', 6], ['k', 3], ['', 0], ['m', -3], ['u', -6], ['n', -9]];
+/** Upstream Quantity.String(): the kept input text when there is one, else the canonical form. */
+export function formatQuantity(q: Quantity): string {
+  return q.cached ?? canonicalQuantity(q);
+}
 
 /**
- * Canonical string form, as upstream's Quantity.String():
- * values are rounded up to nano precision; BinarySI values that are whole multiples of 1024^k
- * and at least 1024 use the largest such suffix (fractions or small values fall back to DecimalSI);
- * DecimalSI/DecimalExponent use the largest exponent, multiple of 3, that keeps the mantissa integral.
+ * Upstream CanonicalizeBytes: no precision lost, no fractional digits, the largest exponent.
+ * BinarySI values with |v| < 1024 or a fraction are written as DecimalSI; a BinarySI value that is
+ * not a multiple of 1024 is written as a plain integer; past Ei, and for DecimalSI past E or below n,
+ * the exponent form is used (upstream's fixes for "1000E" -> "1" and 2^70 -> "1").
  */
-export function formatQuantity(q: Quantity): string {
-  // Upstream rounds to nano (scale -9) before formatting.
-  let { unscaled, scale } = q;
-  if (scale < -9) {
-    const v = scaledCeil(q, 9);
-    unscaled = v;
-    scale = -9;
-  }
-  const norm = normalize({ unscaled, scale, format: q.format });
-  unscaled = norm.unscaled;
-  scale = norm.scale;
+export function canonicalQuantity(q: Quantity): string {
+  const norm = normalize(q.unscaled, q.scale, q.format);
+  const { unscaled, scale } = norm;
   if (unscaled === 0n) return '0';
   const neg = unscaled < 0n;
   const abs = neg ? -unscaled : unscaled;
   const sign = neg ? '-' : '';
-  if (q.format === 'BinarySI' && scale >= 0) {
-    const whole = abs * 10n ** BigInt(scale);
-    if (whole >= 1024n) {
-      for (const [suffix, bits] of BINARY_OUT) {
-        const unit = 1n << BigInt(bits);
-        if (whole % unit === 0n) return `${sign}${whole / unit}${suffix}`;
+  let format = q.format;
+  if (format === 'BinarySI') {
+    const small = scale < 0 || (scale < 4 && abs * 10n ** BigInt(scale) < 1024n);
+    // Fractions (scale < 0 after normalization) are not exact at scale 0: DecimalSI.
+    if (small) format = 'DecimalSI';
+    else if (scale <= 400) {
+      let whole = abs * 10n ** BigInt(scale);
+      let k = 0;
+      while (whole % 1024n === 0n) {
+        whole /= 1024n;
+        k++;
       }
+      if (k < BINARY_OUT.length) return `${sign}${whole}${BINARY_OUT[k]}`;
+      format = 'DecimalExponent';
+    } else {
+      format = 'DecimalExponent';
     }
-    // Upstream: values below 1024 or without an exact binary suffix are written in DecimalSI.
   }
-  // Decimal: choose exponent e (multiple of 3) <= scale, the largest, so that mantissa is an integer.
-  let e = Math.floor(scale / 3) * 3;
-  if (e > 18) e = 18;
-  if (e < -9) e = -9;
+  // Exponent lowered to a multiple of 3 (floor), mantissa scaled up to match.
+  const e = Math.floor(scale / 3) * 3;
   const mantissa = abs * 10n ** BigInt(scale - e);
-  if (q.format === 'DecimalExponent') {
-    return e === 0 ? `${sign}${mantissa}` : `${sign}${mantissa}e${e}`;
+  if (format === 'DecimalSI') {
+    const suffix = DECIMAL_OUT[e];
+    if (suffix !== undefined) return `${sign}${mantissa}${suffix}`;
   }
-  const suffix = DECIMAL_OUT.find(([, x]) => x === e)![0];
-  return `${sign}${mantissa}${suffix}`;
+  return e === 0 ? `${sign}${mantissa}` : `${sign}${mantissa}e${e}`;
 }
