@@ -509,6 +509,17 @@ function makePod(ctx: Ctx, plan: WorkloadPlan, namer: PodNamer, ordinal: number,
   return pod;
 }
 
+function makeReplicaSet(plan: WorkloadPlan, namer: PodNamer, replicas: number): GenericObject {
+  const labels = { ...plan.labels, 'pod-template-hash': namer.hash };
+  return {
+    apiVersion: APPS_V1, kind: 'ReplicaSet',
+    metadata: { name: namer.ownerName(plan), namespace: plan.namespace, uid: namer.ownerUid, labels, ownerReferences: [{
+      apiVersion: APPS_V1, kind: 'Deployment', name: plan.name, uid: plan.uid, controller: true, blockOwnerDeletion: true }] },
+    spec: { replicas, selector: { matchLabels: { app: plan.name, 'pod-template-hash': namer.hash } },
+      template: { metadata: { labels: { ...labels } }, spec: plan.podSpec } },
+  };
+}
+
 function makeController(plan: WorkloadPlan, replicas: number): GenericObject {
   const meta = { name: plan.name, namespace: plan.namespace, uid: plan.uid, labels: { ...plan.labels } };
   const template = { metadata: { labels: { ...plan.labels } }, spec: plan.podSpec };
@@ -612,13 +623,13 @@ export function* generateObjects(opts: GenOptions): Generator<KubeObject> {
     }
     dsTargets.push({ name: plan.name, namespace: plan.namespace, kind: 'DaemonSet', ports: plan.ports });
     if (!opts.expand) yield makeController(plan, 0);
-    else for (let n = 0; n < nodes.length; n++) yield makePod(ctx, plan, namer, n, dsBound ? n : -1, seqs[n]!, n);
+    if (opts.expand || dsBound) for (let n = 0; n < nodes.length; n++) yield makePod(ctx, plan, namer, n, dsBound ? n : -1, seqs[n]!, n);
   }
 
   const dsPods = dsDefs.length * nodes.length;
   const total = opts.pods - dsPods;
   const boundTotal = Math.max(0, Math.round(opts.bound * opts.pods) - (dsBound ? dsPods : 0));
-  const boundBy = (cum: number) => (total > 0 ? Math.round((boundTotal * cum) / total) : 0);
+  let boundSoFar = 0;
   let gpuBudget = ctx.gpuNodes;
   let cum = 0;
   while (cum < total) {
@@ -628,7 +639,9 @@ export function* generateObjects(opts: GenOptions): Generator<KubeObject> {
     let replicas = Math.min(wrng.pick(arch.replicas), total - cum);
     if (arch.gpu) gpuBudget -= replicas = Math.min(replicas, gpuBudget);
     const plan = planWorkload(ctx, wrng, id++, arch, kind, replicas, wrng.pick(namespaces.slice(0, namespaces.length - (dsDefs.length ? 1 : 0))));
-    const wantBound = boundBy(cum + replicas) - boundBy(cum);
+    // Running workloads come first, then the pending ones (new rollouts); pods that find no room
+    // carry their share over to the next workloads.
+    const wantBound = Math.min(replicas, boundTotal - boundSoFar);
     cum += replicas;
     const placed: [number, number][] = [];
     for (let i = 0; i < wantBound; i++) {
@@ -636,14 +649,19 @@ export function* generateObjects(opts: GenOptions): Generator<KubeObject> {
       if (n < 0) break; // no room left for this shape: the rest stay pending
       placed.push([n, cols.podSeq[n]!]);
     }
+    boundSoFar += placed.length;
     const namer = new PodNamer(opts.seed, plan);
     if (kind !== 'Job') targets.push({ name: plan.name, namespace: plan.namespace, kind, ports: plan.ports });
-    // Pending pods take the low StatefulSet ordinals: expanding `replicas - bound` then yields
-    // exactly the names the bound pods do not use.
-    const pending = replicas - placed.length;
-    if (!opts.expand) yield makeController(plan, pending);
-    else for (let i = 0; i < pending; i++) yield makePod(ctx, plan, namer, i, -1, 0, -1);
-    for (let i = 0; i < placed.length; i++) yield makePod(ctx, plan, namer, pending + i, placed[i]![0], placed[i]![1], -1);
+    // Without --expand a workload with running pods is written the way `kubectl get all -o yaml`
+    // shows it — controller (and ReplicaSet) plus every pod — so loading does not expand it again.
+    const explicit = opts.expand || placed.length > 0;
+    if (!opts.expand) {
+      yield makeController(plan, replicas);
+      if (explicit && kind === 'Deployment') yield makeReplicaSet(plan, namer, replicas);
+    }
+    if (explicit) {
+      for (let i = 0; i < replicas; i++) yield makePod(ctx, plan, namer, i, i < placed.length ? placed[i]![0] : -1, i < placed.length ? placed[i]![1] : 0, -1);
+    }
   }
   yield* makeServices(opts, [...targets, ...dsTargets], namespaces[0] ?? 'default');
 }
