@@ -60,7 +60,7 @@ export async function loadCluster(paths: string[], opts: LoadOptions = {}): Prom
 export function buildObjects(sourced: SourcedObject[], warn: (m: string) => void, into: ClusterObjects = emptyClusterObjects()): ClusterObjects {
   const out = into;
   const seen = new Map<string, string>();
-  const controllers: { kind: string; obj: KubeObject }[] = [];
+  const controllers: { kind: string; obj: KubeObject; file: string }[] = [];
   for (const { file, where, object } of sourced) {
     const kind = object.kind;
     const loc = (field?: string) => ({ file, object: where && !object.metadata ? where : describeObject(kind, object.metadata), ...(field ? { field } : {}) });
@@ -91,7 +91,7 @@ export function buildObjects(sourced: SourcedObject[], warn: (m: string) => void
       seen.set(key, file);
     }
     rule.collect(out, object);
-    if (rule.controller) controllers.push({ kind, obj: object });
+    if (rule.controller) controllers.push({ kind, obj: object, file });
   }
   expandControllers(out, controllers);
   return out;
@@ -109,7 +109,24 @@ function generatedName(prefix: string, seed: string): string {
   return prefix + s;
 }
 
-function expandControllers(out: ClusterObjects, controllers: { kind: string; obj: KubeObject }[]): void {
+/** Most pods the loader will hold after expansion: a typo'd `replicas: 100000000` fails fast instead of exhausting memory. */
+export const MAX_PODS = 5_000_000;
+
+/** Pods a controller would create (DaemonSets: at most one per node). */
+function expectedPods(kind: string, obj: KubeObject, nodes: number): { count: number; field: string } {
+  const spec = (obj.spec ?? {}) as { replicas?: number; parallelism?: number; completions?: number | null };
+  switch (kind) {
+    case 'DaemonSet': return { count: nodes, field: 'spec' };
+    case 'Job': {
+      const parallelism = spec.parallelism ?? 1;
+      const count = spec.completions === undefined || spec.completions === null ? parallelism : Math.min(parallelism, spec.completions);
+      return { count, field: parallelism === count ? 'spec.parallelism' : 'spec.completions' };
+    }
+    default: return { count: spec.replicas ?? 1, field: 'spec.replicas' };
+  }
+}
+
+function expandControllers(out: ClusterObjects, controllers: { kind: string; obj: KubeObject; file: string }[]): void {
   if (controllers.length === 0) return;
   const ex = new Expander();
   for (const p of out.pods) ex.reservePod(p.metadata.namespace ?? 'default', p.metadata.name);
@@ -125,8 +142,13 @@ function expandControllers(out: ClusterObjects, controllers: { kind: string; obj
     out.pods.push(...pods);
     out.workloads.push(...created);
   };
-  for (const { kind, obj } of controllers) {
+  for (const { kind, obj, file } of controllers) {
     if (owned.has(`${kind}/${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`)) continue;
+    const { count, field } = expectedPods(kind, obj, out.nodes.length);
+    if (out.pods.length + count > MAX_PODS) {
+      throw new InputError({ file, object: describeObject(kind, obj.metadata), field },
+        `Invalid value: ${count}: expanding it would make ${out.pods.length + count} pods; kubescale loads at most ${MAX_PODS}`);
+    }
     let r;
     switch (kind) {
       case 'Deployment': r = ex.deployment(obj as Deployment); break;

@@ -66,6 +66,13 @@ function looksLikeJson(file: string, text: string): boolean {
   return m !== null && (m[1] === '{' || m[1] === '[');
 }
 
+/** 1-based line number of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /** Parses one file's text into the documents it holds (lists not yet flattened). */
 export function parseDocuments(file: string, text: string): { doc: unknown; where: string }[] {
   if (looksLikeJson(file, text)) {
@@ -73,7 +80,13 @@ export function parseDocuments(file: string, text: string): { doc: unknown; wher
       const v = JSON.parse(text) as unknown;
       return Array.isArray(v) ? v.map((d, i) => ({ doc: d, where: `[${i}]` })) : [{ doc: v, where: '' }];
     } catch (err) {
-      if (extname(file).toLowerCase() === '.json') throw new InputError({ file }, `invalid JSON: ${(err as Error).message}`);
+      if (extname(file).toLowerCase() === '.json') {
+        // V8 reports a character offset only; a line number is what a user can act on in a large file.
+        const msg = (err as Error).message;
+        const at = /at position (\d+)/.exec(msg);
+        const line = at && !/\(line \d+/.test(msg) ? ` (line ${lineAt(text, Number(at[1]))})` : '';
+        throw new InputError({ file }, `invalid JSON: ${msg}${line}`);
+      }
       // Not JSON after all (YAML flow style): fall through to YAML.
     }
   }
@@ -83,7 +96,8 @@ export function parseDocuments(file: string, text: string): { doc: unknown; wher
   list.forEach((d, i) => {
     if (d.errors.length > 0) {
       const e = d.errors[0]!;
-      const line = e.linePos?.[0]?.line;
+      // linePos is only filled with prettyErrors; pos (source offsets) always is.
+      const line = e.linePos?.[0]?.line ?? (e.pos ? lineAt(text, e.pos[0]) : undefined);
       throw new InputError({ file }, `invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`);
     }
     let value: unknown;
@@ -105,7 +119,11 @@ export function flattenDocuments(file: string, docs: { doc: unknown; where: stri
       throw new InputError({ file, ...(where ? { object: where } : {}) }, 'expected a Kubernetes object (a mapping with apiVersion and kind)');
     }
     const obj = doc as KubeObject;
-    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray((obj as { items?: unknown }).items)) {
+    const items = (obj as { items?: unknown }).items;
+    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && items !== undefined && !Array.isArray(items)) {
+      throw new InputError({ file, object: `${obj.kind}${where ? ' ' + where : ''}`, field: 'items' }, 'Invalid value: must be a list');
+    }
+    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(items)) {
       ((obj as { items: unknown[] }).items).forEach((item, i) => {
         // Items of typed lists (PodList) may omit kind; kubectl fills it from the list kind.
         if (item && typeof item === 'object' && !Array.isArray(item) && obj.kind !== 'List' && (item as KubeObject).kind === undefined) {

@@ -5,7 +5,7 @@
 
 import { FieldError } from './errors.js';
 import * as v from './validation.js';
-import { parseQuantity, QuantityError, cmpQuantity } from '../model/quantity.js';
+import { parseQuantity, QuantityError, cmpQuantity, resourceAmount } from '../model/quantity.js';
 import type {
   Affinity, Container, KubeObject, LabelSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec,
   ResourceList, Taint, Toleration, TopologySpreadConstraint,
@@ -134,12 +134,17 @@ export function validateMeta(obj: KubeObject, namespaced: boolean, nameRule: Nam
   });
 }
 
+/** A value as messages show it (JSON.stringify turns Infinity and NaN into "null"). */
+function shown(x: unknown): string {
+  return typeof x === 'number' && !Number.isFinite(x) ? String(x) : JSON.stringify(x);
+}
+
 export function validateQuantity(x: unknown, path: string): void {
-  if (typeof x !== 'string' && typeof x !== 'number') fail(path, `Invalid value: ${JSON.stringify(x)}: must be a quantity`);
+  if (typeof x !== 'string' && typeof x !== 'number') fail(path, `Invalid value: ${shown(x)}: must be a quantity`);
   try {
     parseQuantity(x);
   } catch (err) {
-    if (err instanceof QuantityError) fail(path, `Invalid value: ${JSON.stringify(x)}: ${err.message}`);
+    if (err instanceof QuantityError) fail(path, `Invalid value: ${shown(x)}: ${err.message}`);
     throw err;
   }
 }
@@ -152,6 +157,13 @@ export function validateResourceList(list: unknown, path: string): void {
     const p = `${path}[${k}]`;
     validateQuantity(q, p);
     if (parseQuantity(q as string | number).unscaled < 0n) fail(p, `Invalid value: ${JSON.stringify(q)}: must be greater than or equal to 0`);
+    // The tables hold amounts as doubles: refuse what cannot be represented exactly, here rather than mid-build.
+    try {
+      resourceAmount(k, q as string | number);
+    } catch (err) {
+      if (err instanceof QuantityError) fail(p, `Invalid value: ${JSON.stringify(q)}: ${err.message}`);
+      throw err;
+    }
   }
 }
 
