@@ -42,6 +42,8 @@ export interface ImageEntry {
   system?: boolean;
   /** Only on GPU nodes. */
   gpu?: boolean;
+  /** The ports this image listens on, when they differ from its archetype's. */
+  ports?: readonly PortDef[];
 }
 
 const hub = (ref: string, sizeBytes: number, extra: Partial<ImageEntry> = {}): ImageEntry => ({
@@ -52,11 +54,11 @@ export const IMAGES: readonly ImageEntry[] = [
   hub('registry.k8s.io/pause:3.10', 320368, { system: true }),
   hub('registry.k8s.io/kube-proxy:v1.35.0', 30_931_020, { system: true }),
   hub('nginx:1.27.3', 72_099_501),
-  hub('redis:7.4.1', 45_204_119),
-  hub('memcached:1.6.32', 30_873_645),
-  hub('postgres:16.6', 158_446_202),
-  hub('bitnami/kafka:3.9.0', 311_504_117),
-  hub('elasticsearch:8.16.1', 681_337_016),
+  hub('redis:7.4.1', 45_204_119, { ports: [{ name: 'redis', containerPort: 6379 }] }),
+  hub('memcached:1.6.32', 30_873_645, { ports: [{ name: 'memcache', containerPort: 11211 }] }),
+  hub('postgres:16.6', 158_446_202, { ports: [{ name: 'postgres', containerPort: 5432 }] }),
+  hub('bitnami/kafka:3.9.0', 311_504_117, { ports: [{ name: 'kafka', containerPort: 9092 }] }),
+  hub('elasticsearch:8.16.1', 681_337_016, { ports: [{ name: 'http', containerPort: 9200 }, { name: 'transport', containerPort: 9300 }] }),
   hub('envoyproxy/envoy:v1.32.1', 61_773_880),
   hub('busybox:1.37', 2_155_588),
   hub('python:3.12-slim', 49_516_330),
@@ -83,6 +85,8 @@ export interface Archetype {
   priorityClasses: readonly (string | null)[];
   gpu?: boolean;
   restartPolicy?: 'Never' | 'OnFailure';
+  /** Name the workload after its image (postgres-12, redis-3) instead of picking from `names`. */
+  nameFromImage?: boolean;
 }
 
 const DEPLOY_REPLICAS = [1, 2, 2, 3, 3, 3, 4, 5, 6, 8, 10, 12, 16, 20, 30, 50];
@@ -101,10 +105,10 @@ export const ARCHETYPES: readonly Archetype[] = [
     images: ['ghcr.io/kubescale-demo/worker:v3.0.4', 'python:3.12-slim'], cpu: ['100m', '250m', '500m'],
     memory: ['256Mi', '512Mi', '1Gi'], ports: [{ name: 'metrics', containerPort: 9102 }], replicas: DEPLOY_REPLICAS,
     priorityClasses: ['kubescale-normal', 'kubescale-low', null] },
-  { tier: 'cache', weight: 10, kinds: [['Deployment', 1], ['StatefulSet', 1]], names: ['redis', 'session-cache', 'memcached'],
+  { tier: 'cache', weight: 10, kinds: [['Deployment', 1], ['StatefulSet', 1]], names: [], nameFromImage: true,
     images: ['redis:7.4.1', 'memcached:1.6.32'], cpu: ['100m', '250m', '500m'], memory: ['512Mi', '1Gi', '2Gi'],
     ports: [{ name: 'tcp-cache', containerPort: 6379 }], replicas: [1, 2, 3, 3, 5, 6], priorityClasses: ['kubescale-high', 'kubescale-normal'] },
-  { tier: 'database', weight: 7, kinds: [['StatefulSet', 1]], names: ['postgres', 'kafka', 'elasticsearch'],
+  { tier: 'database', weight: 7, kinds: [['StatefulSet', 1]], names: [], nameFromImage: true,
     images: ['postgres:16.6', 'bitnami/kafka:3.9.0', 'elasticsearch:8.16.1'], cpu: ['500m', '1', '2'], memory: ['1Gi', '2Gi', '4Gi'],
     ports: [{ name: 'tcp-db', containerPort: 5432 }], replicas: [1, 3, 3, 5], priorityClasses: ['kubescale-critical', 'kubescale-high'] },
   { tier: 'batch', weight: 10, kinds: [['Job', 1]], names: ['report', 'etl', 'backup', 'reindex'],

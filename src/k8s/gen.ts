@@ -282,15 +282,17 @@ function requestsOf(cpu: string, memory: string, gpu: number): { requests: Recor
 }
 
 function planWorkload(ctx: Ctx, rng: Rng, id: number, arch: Archetype, kind: WorkloadKind, replicas: number, namespace: string): WorkloadPlan {
-  const name = `${rng.pick(arch.names)}-${id + 1}`;
-  const labels: Record<string, string> = { app: name, tier: arch.tier };
   const image = ctx.images.get(rng.pick(arch.images))!;
+  const base = arch.nameFromImage ? image.ref.replace(/:.*$/, '').replace(/^.*\//, '') : rng.pick(arch.names);
+  const name = `${base}-${id + 1}`;
+  const labels: Record<string, string> = { app: name, tier: arch.tier };
   const gpu = arch.gpu ? 1 : 0;
+  const ports = image.ports ?? arch.ports;
   const bestEffort = !arch.gpu && kind !== 'StatefulSet' && rng.chance(0.04);
   const main: Container = {
     name: arch.tier === 'batch' ? 'job' : 'app',
     image: image.ref,
-    ...(arch.ports.length ? { ports: arch.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' as const })) } : {}),
+    ...(ports.length ? { ports: ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' as const })) } : {}),
     ...(bestEffort ? {} : { resources: requestsOf(rng.pick(arch.cpu), rng.pick(arch.memory), gpu) }),
   };
   if (!bestEffort && rng.chance(0.3)) main.resources!.limits = { ...main.resources!.limits, memory: main.resources!.requests!.memory! };
@@ -549,11 +551,13 @@ function* makeServices(opts: GenOptions, targets: ServiceTarget[], fallbackNames
       : { name: 'svc', namespace: fallbackNamespace, kind: 'Deployment', ports: [] };
     const round = targets.length ? Math.floor(i / targets.length) : i + 1;
     const name = round ? `${t.name}-${round}` : t.name;
-    const ports: ServicePort[] = (t.ports.length ? t.ports.slice(0, 2) : [{ name: 'http', containerPort: 8080 }]).map((p) => ({
-      name: p.name!, protocol: 'TCP', port: p.name === 'http' ? 80 : p.containerPort, targetPort: rng.chance(0.5) ? p.name! : p.containerPort,
+    // Target ports alternate between the container port's name and its number.
+    const ports: ServicePort[] = (t.ports.length ? t.ports.slice(0, 2) : [{ name: 'http', containerPort: 8080 }]).map((p, k) => ({
+      name: p.name!, protocol: 'TCP', port: p.name === 'http' ? 80 : p.containerPort, targetPort: (i + k) % 2 === 0 ? p.name! : p.containerPort,
     }));
     const headless = t.kind === 'StatefulSet' && round === 0;
-    const nodePort = !headless && rng.chance(0.2) && nodePortsUsed + ports.length <= NODEPORT_COUNT;
+    // Every fifth service is a NodePort (while the 30000-32767 range lasts).
+    const nodePort = !headless && i % 5 === 1 && nodePortsUsed + ports.length <= NODEPORT_COUNT;
     if (nodePort) for (const p of ports) p.nodePort = NODEPORT_BASE + nodePortsUsed++;
     const ip = headless ? 'None' : ipv4((10 << 24) + (96 << 16) + 100 + i);
     yield {
