@@ -6,6 +6,7 @@ import { InputError } from '../../k8s/errors.js';
 import { loadInputs } from '../../k8s/load.js';
 import type { ClusterObjects } from '../../k8s/types.js';
 import { defaultSchedulerConfig, parseSchedulerConfig, type SchedulerConfig } from '../../scheduler/config.js';
+import { FastEngine } from '../../scheduler/fast/engine.js';
 import { ReferenceEngine } from '../../scheduler/reference/scheduler.js';
 import type { Engine, ScheduleOutcome } from '../../scheduler/types.js';
 import { printJson, UsageError, writeFileAtomic } from '../common.js';
@@ -17,8 +18,9 @@ import { printJson, UsageError, writeFileAtomic } from '../common.js';
 export function selectEngine(name: string): Engine {
   switch (name) {
     case 'reference':
-    case 'fast':
       return new ReferenceEngine();
+    case 'fast':
+      return new FastEngine();
     default:
       throw new UsageError(`--engine must be fast or reference, got ${JSON.stringify(name)}`);
   }

@@ -1,0 +1,334 @@
+// The fast engine: the same cycle as the reference engine (queue -> PreFilter -> sampled Filter ->
+// Score -> NormalizeScore -> weight -> seeded selectHost -> assume), computed on the typed-array
+// tables. Per distinct pod spec a plan (plan.ts) holds the static filters as a bitset and the static
+// raw scores; per pod only the dynamic parts run (resource fit, host ports, allocation scores), over
+// the nodes the sampling visits, into reused scratch arrays. Reason texts and explain records are
+// built on the side path only when a node fails or --explain asks for them.
+
+import type { ClusterObjects, Pod, PodSpec } from '../../k8s/types.js';
+import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
+import { buildTables, addHostPorts, type ClusterTables } from '../../model/cluster.js';
+import { accountPod } from '../../model/tables.js';
+import { profileFor, type Profile } from '../config.js';
+import { podPriority } from '../podinfo.js';
+import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHost, zoneKey } from '../sampling.js';
+import type { Engine, NodeExplain, Placement, PodExplain, PluginScore, ScheduleOptions, ScheduleOutcome } from '../types.js';
+import { IntLabelCache } from './nodeselector.js';
+import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
+import {
+  balanced, defaultNormalize, fitReasons, fitsNode, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
+  scoreResources, type ResourceScorer, type ScoringResources,
+} from './kernels.js';
+
+const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
+const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+const NO_VICTIMS = 'No preemption victims found for incoming pod';
+
+interface FailStatus {
+  reasons: string[];
+  unresolvable: boolean;
+}
+
+/** What a profile needs resolved against the tables once. */
+interface ProfileRuntime {
+  profile: Profile;
+  fitScorer: ResourceScorer;
+  fitResources: ScoringResources;
+  balancedResources: ScoringResources;
+  plans: Map<PodSpec, SpecPlan>;
+}
+
+export class FastScheduler {
+  readonly t: ClusterTables;
+  readonly ctx: RunContext;
+  /** Node rows in upstream's snapshot order (zones round-robin). */
+  readonly order: Int32Array;
+  private nextStartNodeIndex = 0;
+  private readonly rng: Rng;
+  private readonly runtimes = new Map<string, ProfileRuntime>();
+  private minBoundPriority = Infinity;
+  // Scratch, sized to the node count: no allocation per pod or per node.
+  private readonly rows: Int32Array;
+  private readonly raw: Float64Array;
+  private readonly norm: Float64Array;
+  private readonly totals: Float64Array;
+  private readonly reqScratch = new Float64Array(64);
+  private readonly allocScratch = new Float64Array(64);
+
+  constructor(readonly cluster: ClusterObjects, readonly options: ScheduleOptions, tables?: ClusterTables) {
+    this.t = tables ?? buildTables(cluster);
+    const nodes = this.t.nodes;
+    const imageNodes = new Map<number, number>();
+    const I = nodes.imageSlots;
+    for (let n = 0; n < nodes.count; n++) {
+      const seen = new Set<number>();
+      for (let s = 0; s < nodes.cols.imageCount[n]!; s++) seen.add(nodes.cols.image[n * I + s]!);
+      for (const id of seen) imageNodes.set(id, (imageNodes.get(id) ?? 0) + 1);
+    }
+    this.ctx = { nodes, ints: new IntLabelCache(nodes.interners), imageNodes };
+    const zones = cluster.nodes.map((n) => zoneKey(n.metadata.labels));
+    this.order = Int32Array.from(nodeTreeOrder(zones), (i) => this.t.nodeIndex.get(cluster.nodes[i]!.metadata.name)!);
+    this.rng = new Rng(options.seed);
+    const n = Math.max(nodes.count, 1);
+    this.rows = new Int32Array(n);
+    this.raw = new Float64Array(n);
+    this.norm = new Float64Array(n);
+    this.totals = new Float64Array(n);
+    const pc = this.t.pods.cols;
+    for (let p = 0; p < this.t.pods.count; p++) {
+      if (pc.node[p]! >= 0 && pc.phase[p]! !== 2 && pc.phase[p]! !== 3) this.minBoundPriority = Math.min(this.minBoundPriority, pc.priority[p]!);
+    }
+  }
+
+  runtime(profile: Profile): ProfileRuntime {
+    let rt = this.runtimes.get(profile.schedulerName);
+    if (!rt) {
+      const nodes = this.t.nodes;
+      const fit = profile.args.NodeResourcesFit;
+      const strategy = fit?.scoringStrategy;
+      const fitScorer = strategy?.type === 'MostAllocated' ? mostAllocated
+        : strategy?.type === 'RequestedToCapacityRatio' ? requestedToCapacityRatio(strategy.requestedToCapacityRatio?.shape ?? [])
+        : leastAllocated;
+      rt = {
+        profile, fitScorer,
+        fitResources: resolveScoringResources(nodes, strategy?.resources ?? []),
+        balancedResources: resolveScoringResources(nodes, profile.args.NodeResourcesBalancedAllocation?.resources ?? []),
+        plans: new Map(),
+      };
+      this.runtimes.set(profile.schedulerName, rt);
+    }
+    return rt;
+  }
+
+  private plan(rt: ProfileRuntime, pod: Pod): SpecPlan {
+    let plan = rt.plans.get(pod.spec);
+    if (!plan) {
+      plan = compilePlan(pod, rt.profile, this.ctx);
+      rt.plans.set(pod.spec, plan);
+    }
+    return plan;
+  }
+
+  /** Filter result of every filter plugin on node n, in order, stopping at the first failure. */
+  private filterTrail(plan: SpecPlan, n: number, record: ((name: string, result: string) => void) | null): FailStatus | null {
+    const nodes = this.t.nodes;
+    for (const name of plan.filters) {
+      let fail: FailStatus | null = null;
+      if (isStaticFilter(name)) {
+        const r = staticReason(name, plan, this.ctx, n);
+        if (r !== null) fail = { reasons: [r], unresolvable: true };
+      } else if (name === 'NodePorts') {
+        if (!portsFree(nodes, n, plan.hostPorts)) fail = { reasons: [ERR_NODE_PORTS], unresolvable: false };
+      } else if (name === 'NodeResourcesFit') {
+        const f = fitReasons(nodes, n, plan.res);
+        if (f.reasons.length > 0) fail = f;
+      }
+      record?.(name, fail ? fail.reasons.join(', ') : 'ok');
+      if (fail) return fail;
+    }
+    return null;
+  }
+
+  private feasible(plan: SpecPlan, n: number): boolean {
+    if (((plan.staticPass[n >>> 5]! >>> (n & 31)) & 1) === 0) return false;
+    const runsPorts = plan.hostPorts.length > 0 && plan.filters.includes('NodePorts');
+    if (runsPorts && !portsFree(this.t.nodes, n, plan.hostPorts)) return false;
+    if (plan.filters.includes('NodeResourcesFit') && !fitsNode(this.t.nodes, n, plan.res)) return false;
+    return true;
+  }
+
+  private postFilterMessage(profile: Profile, pod: Pod, priority: number, potential: number, numAllNodes: number): string | undefined {
+    if (!profile.plugins.postFilter.includes('DefaultPreemption')) return undefined;
+    if (pod.spec.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
+    if (potential > 0 && this.minBoundPriority < priority) return undefined;
+    const reasons: string[][] = [];
+    for (let i = 0; i < potential; i++) reasons.push([NO_VICTIMS]);
+    for (let i = potential; i < numAllNodes; i++) reasons.push([NOT_HELPFUL]);
+    return `preemption: ${fitErrorMessage(numAllNodes, reasons)}`;
+  }
+
+  /** One scheduling attempt: the chosen node row, or -1 with the FitError text. */
+  scheduleOne(rt: ProfileRuntime, pod: Pod, priority: number, key: string, explain: boolean): { node: number; reason?: string; explain?: PodExplain } {
+    const nodes = this.t.nodes;
+    const all = this.order.length;
+    const ex: PodExplain | undefined = explain ? { pod: key, nodes: [] } : undefined;
+    if (all === 0) return { node: -1, reason: 'no nodes available to schedule pods', explain: ex };
+    const profile = rt.profile;
+    const plan = this.plan(rt, pod);
+    if (plan.preFilterReject !== undefined) {
+      const msg = plan.preFilterReject;
+      if (ex) ex.preFilter = msg;
+      // A conflict is UnschedulableAndUnresolvable; an empty narrowing is Unschedulable on every node.
+      const potential = plan.allowedRows ? all : 0;
+      return { node: -1, reason: fitErrorMessage(all, [], msg, this.postFilterMessage(profile, pod, priority, potential, all)), explain: ex };
+    }
+
+    // The nodes this cycle may visit, in snapshot order.
+    let visit = this.order;
+    if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
+    const len = visit.length;
+    const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
+    const rows = this.rows;
+    let found = 0;
+    let processed = 0;
+    const failures: FailStatus[] = [];
+    const exRows = new Map<number, NodeExplain>();
+    for (let i = 0; i < len && found < numToFind; i++) {
+      const n = visit[(this.nextStartNodeIndex + i) % len]!;
+      processed++;
+      const ok = this.feasible(plan, n);
+      if (ok) rows[found++] = n;
+      if (!ok || ex) {
+        const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: ok, filters: {} } : undefined;
+        const fail = this.filterTrail(plan, n, ne ? (name, r) => { ne.filters[name] = r; } : null);
+        if (!ok) failures.push(fail!);
+        if (ne) {
+          ex!.nodes.push(ne);
+          exRows.set(n, ne);
+        }
+      }
+    }
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
+
+    if (found === 0) {
+      const reasons = failures.map((f) => f.reasons);
+      let potential = failures.filter((f) => !f.unresolvable).length;
+      if (plan.allowedRows) {
+        const absent = `node(s) didn't satisfy plugin(s) [${[...plan.narrowedBy].sort().join(' ')}]`;
+        for (let i = failures.length; i < all; i++) reasons.push([absent]);
+      }
+      potential = Math.max(potential, 0);
+      return { node: -1, reason: fitErrorMessage(all, reasons, undefined, this.postFilterMessage(profile, pod, priority, potential, all)), explain: ex };
+    }
+    if (found === 1) return { node: rows[0]!, explain: ex };
+
+    const totals = this.totals;
+    totals.fill(0, 0, found);
+    for (const name of profile.plugins.score) {
+      if (!this.rawScores(rt, plan, name, found)) continue;
+      const norm = this.norm;
+      for (let j = 0; j < found; j++) norm[j] = this.raw[j]!;
+      if (name === 'TaintToleration') defaultNormalize(norm, found, true);
+      else if (name === 'NodeAffinity') defaultNormalize(norm, found, false);
+      const w = profile.scoreWeights[name] ?? 1;
+      for (let j = 0; j < found; j++) totals[j]! += norm[j]! * w;
+      if (ex) {
+        for (let j = 0; j < found; j++) {
+          const ne = exRows.get(rows[j]!)!;
+          const s: PluginScore = { raw: this.raw[j]!, normalized: norm[j]!, weighted: norm[j]! * w };
+          (ne.scores ??= {})[name] = s;
+        }
+      }
+    }
+    if (ex) {
+      for (let j = 0; j < found; j++) {
+        const ne = exRows.get(rows[j]!)!;
+        ne.scores ??= {};
+        ne.total = totals[j]!;
+      }
+    }
+    return { node: rows[selectHost(totals.subarray(0, found), this.rng)]!, explain: ex };
+  }
+
+  /** Fills this.raw[0..count) with plugin `name`'s raw scores; false when the plugin does not score this pod. */
+  private rawScores(rt: ProfileRuntime, plan: SpecPlan, name: string, count: number): boolean {
+    const raw = this.raw;
+    const rows = this.rows;
+    const pick = (src: Int32Array) => {
+      for (let j = 0; j < count; j++) raw[j] = src[rows[j]!]!;
+    };
+    switch (name) {
+      case 'TaintToleration':
+        pick(plan.taintRaw!);
+        return true;
+      case 'NodeAffinity':
+        if (!plan.affinityRaw) return false;
+        pick(plan.affinityRaw);
+        return true;
+      case 'ImageLocality':
+        pick(plan.imageRaw!);
+        return true;
+      case 'NodeResourcesFit':
+        scoreResources(this.t.nodes, rows, count, rt.fitResources, plan.res.fitScoreReq, false, rt.fitScorer, raw, this.reqScratch, this.allocScratch);
+        return true;
+      case 'NodeResourcesBalancedAllocation':
+        if (plan.res.balancedSkip) return false;
+        scoreResources(this.t.nodes, rows, count, rt.balancedResources, plan.res.balancedReq, true, balanced, raw, this.reqScratch, this.allocScratch);
+        return true;
+      default:
+        return false; // not built: reported among skippedPlugins
+    }
+  }
+
+  /** Assume + bind: the pod's requests, non-zero requests, pod count and host ports go onto node n. */
+  bind(podRow: number, n: number, pod: Pod, priority: number): void {
+    accountPod(this.t.nodes, this.t.pods, podRow, n, 1);
+    addHostPorts(this.t.nodes, n, pod.spec);
+    this.t.pods.cols.node[podRow] = n;
+    if (priority < this.minBoundPriority) this.minBoundPriority = priority;
+  }
+}
+
+function terminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export class FastEngine implements Engine {
+  readonly name = 'fast' as const;
+  constructor(private readonly tables?: ClusterTables) {}
+
+  schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
+    const sched = new FastScheduler(cluster, options, this.tables);
+    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec } }));
+    const queue: { row: number; priority: number }[] = [];
+    const priorities = new Int32Array(pods.length);
+    pods.forEach((pod, row) => {
+      if (terminal(pod)) return;
+      let prio: number;
+      try {
+        prio = podPriority(pod, cluster.priorityClasses);
+      } catch (err) {
+        if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', pod.metadata), field: err.field }, err.detail);
+        throw err;
+      }
+      priorities[row] = prio;
+      if (!pod.spec.nodeName) queue.push({ row, priority: prio });
+    });
+    const first = options.config.profiles[0];
+    if (first?.plugins.queueSort.includes('PrioritySort')) queue.sort((a, b) => b.priority - a.priority || a.row - b.row);
+
+    const placements: Placement[] = [];
+    const explain: PodExplain[] = [];
+    const skipped = new Set<string>();
+    for (const { row, priority } of queue) {
+      const pod = pods[row]!;
+      const key = `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`;
+      const profile = profileFor(options.config, pod.spec.schedulerName);
+      if (!profile) {
+        placements.push({ pod: key, node: null, reason: `no profile for schedulerName "${pod.spec.schedulerName || 'default-scheduler'}"` });
+        continue;
+      }
+      for (const n of profile.notBuilt) skipped.add(n);
+      if (profile.plugins.preEnqueue.includes('SchedulingGates') && (pod.spec.schedulingGates?.length ?? 0) > 0) {
+        placements.push({ pod: key, node: null, reason: SCHEDULING_GATED_MESSAGE });
+        continue;
+      }
+      const rt = sched.runtime(profile);
+      // The spec object of the original pod is the plan cache key (shared by a controller's pods).
+      const d = sched.scheduleOne(rt, cluster.pods[row]!, priority, key, options.explain === true);
+      if (d.explain) explain.push(d.explain);
+      if (d.node >= 0) {
+        sched.bind(row, d.node, pod, priority);
+        const nodeName = sched.t.nodes.nodeName(d.node);
+        pod.spec.nodeName = nodeName;
+        placements.push({ pod: key, node: nodeName });
+      } else {
+        placements.push({ pod: key, node: null, reason: d.reason! });
+      }
+    }
+    const result: ScheduleOutcome['result'] = { placements, preemptions: [] };
+    if (options.explain) result.explain = explain;
+    if (skipped.size > 0) result.skippedPlugins = [...skipped];
+    return { result, pods };
+  }
+}

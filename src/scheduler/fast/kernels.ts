@@ -1,0 +1,221 @@
+// The dynamic kernels: what depends on the pods already bound, evaluated on table columns for the
+// nodes of one cycle. No per-node objects or allocation: inputs are typed arrays, outputs are written
+// into caller-owned scratch arrays. Formulas as upstream (see reference/plugins/scorers.ts for the
+// object-form versions these are tested against).
+
+import type { NodeTable } from '../../model/tables.js';
+import type { ResourceSpec, UtilizationShapePoint } from '../config.js';
+import { isScalarResourceName, RESOURCE_CPU, RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY } from '../podinfo.js';
+import type { PodResources } from './plan.js';
+
+/** NodeResourcesFit Filter: true when node n has room for the pod (pod count and every request). */
+export function fitsNode(nodes: NodeTable, n: number, res: PodResources): boolean {
+  const c = nodes.cols;
+  if (c.podCount[n]! + 1 > c.allowedPods[n]!) return false;
+  if (res.requestsNothing) return true;
+  const cap = nodes.capacity;
+  const { fitIndex, fitAmount } = res;
+  for (let i = 0; i < fitIndex.length; i++) {
+    const r = fitIndex[i]!;
+    const want = fitAmount[i]!;
+    if (r < 0) return false; // a resource no node has
+    if (want > c.alloc[r * cap + n]! - c.req[r * cap + n]!) return false;
+  }
+  return true;
+}
+
+/** NodeResourcesFit Filter reasons for node n, in upstream's order, and whether any is unresolvable. */
+export function fitReasons(nodes: NodeTable, n: number, res: PodResources): { reasons: string[]; unresolvable: boolean } {
+  const c = nodes.cols;
+  const reasons: string[] = [];
+  let unresolvable = false;
+  if (c.podCount[n]! + 1 > c.allowedPods[n]!) reasons.push('Too many pods');
+  if (!res.requestsNothing) {
+    const cap = nodes.capacity;
+    for (let i = 0; i < res.fitIndex.length; i++) {
+      const r = res.fitIndex[i]!;
+      const want = res.fitAmount[i]!;
+      const alloc = r < 0 ? 0 : c.alloc[r * cap + n]!;
+      const used = r < 0 ? 0 : c.req[r * cap + n]!;
+      if (want > alloc - used) {
+        reasons.push(`Insufficient ${res.fitNames[i]}`);
+        if (want > alloc) unresolvable = true;
+      }
+    }
+  }
+  return { reasons, unresolvable };
+}
+
+/** Host ports: the (protocol, port, ip) triples of the pod against those used on node n. */
+export function portsFree(nodes: NodeTable, n: number, want: readonly { protocol: number; port: number; hostIP: number }[]): boolean {
+  const c = nodes.cols;
+  const P = nodes.portSlots;
+  const used = c.portCount[n]!;
+  for (const w of want) {
+    const key = (w.protocol << 16) | w.port;
+    for (let s = 0; s < used; s++) {
+      if (c.port[n * P + s] !== key) continue;
+      const ip = c.portIP[n * P + s]!;
+      // 0.0.0.0 (NO_ID here) conflicts with every address on the same protocol and port.
+      if (w.hostIP === 0 || ip === 0 || ip === w.hostIP) return false;
+    }
+  }
+  return true;
+}
+
+export type ResourceScorer = (requested: Float64Array, allocatable: Float64Array, weights: Float64Array, count: number) => number;
+
+const MAX = 100;
+
+export const leastAllocated: ResourceScorer = (req, alloc, w, k) => {
+  let score = 0;
+  let weights = 0;
+  for (let i = 0; i < k; i++) {
+    const a = alloc[i]!;
+    if (a === 0) continue;
+    const r = req[i]!;
+    const s = r > a ? 0 : Math.trunc(((a - r) * MAX) / a);
+    score += s * w[i]!;
+    weights += w[i]!;
+  }
+  return weights === 0 ? 0 : Math.trunc(score / weights);
+};
+
+export const mostAllocated: ResourceScorer = (req, alloc, w, k) => {
+  let score = 0;
+  let weights = 0;
+  for (let i = 0; i < k; i++) {
+    const a = alloc[i]!;
+    if (a === 0) continue;
+    const r = req[i]! > a ? a : req[i]!;
+    score += Math.trunc((r * MAX) / a) * w[i]!;
+    weights += w[i]!;
+  }
+  return weights === 0 ? 0 : Math.trunc(score / weights);
+};
+
+export function requestedToCapacityRatio(shape: readonly UtilizationShapePoint[]): ResourceScorer {
+  const u = Float64Array.from(shape, (p) => p.utilization);
+  const sc = Float64Array.from(shape, (p) => p.score * 10);
+  const f = (p: number): number => {
+    for (let i = 0; i < u.length; i++) {
+      if (p <= u[i]!) {
+        if (i === 0) return sc[0]!;
+        return sc[i - 1]! + Math.trunc(((sc[i]! - sc[i - 1]!) * (p - u[i - 1]!)) / (u[i]! - u[i - 1]!));
+      }
+    }
+    return sc[sc.length - 1]!;
+  };
+  return (req, alloc, w, k) => {
+    let score = 0;
+    let weights = 0;
+    for (let i = 0; i < k; i++) {
+      const a = alloc[i]!;
+      if (a === 0) continue;
+      const s = req[i]! > a ? f(100) : f(Math.trunc((req[i]! * 100) / a));
+      if (s > 0) {
+        score += s * w[i]!;
+        weights += w[i]!;
+      }
+    }
+    if (weights === 0) return 0;
+    const x = score / weights;
+    return x < 0 ? -Math.round(-x) : Math.round(x);
+  };
+}
+
+export const balanced: ResourceScorer = (req, alloc, _w, k) => {
+  let n = 0;
+  let total = 0;
+  let f0 = 0;
+  let f1 = 0;
+  for (let i = 0; i < k; i++) {
+    const a = alloc[i]!;
+    if (a === 0) continue;
+    let f = req[i]! / a;
+    if (f > 1) f = 1;
+    if (n === 0) f0 = f;
+    else if (n === 1) f1 = f;
+    total += f;
+    n++;
+  }
+  let std = 0;
+  if (n === 2) std = Math.abs((f0 - f1) / 2);
+  else if (n > 2) {
+    const mean = total / n;
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      const a = alloc[i]!;
+      if (a === 0) continue;
+      const f = Math.min(req[i]! / a, 1);
+      sum += (f - mean) * (f - mean);
+    }
+    std = Math.sqrt(sum / n);
+  }
+  return Math.trunc((1 - std) * MAX);
+};
+
+/** Column layout of the configured scoring resources, resolved once per profile. */
+export interface ScoringResources {
+  weights: Float64Array;
+  /** Resource column, or -1 when no node has it. */
+  column: Int32Array;
+  kind: Uint8Array; // 0 cpu, 1 memory, 2 ephemeral-storage, 3 scalar, 4 other (never scored)
+}
+
+export function resolveScoringResources(nodes: NodeTable, resources: readonly ResourceSpec[]): ScoringResources {
+  const kindOf = (name: string) => (name === RESOURCE_CPU ? 0 : name === RESOURCE_MEMORY ? 1 : name === RESOURCE_EPHEMERAL_STORAGE ? 2 : isScalarResourceName(name) ? 3 : 4);
+  return {
+    weights: Float64Array.from(resources, (r) => r.weight),
+    column: Int32Array.from(resources, (r) => {
+      const id = nodes.interners.resources.lookup(r.name);
+      return id === 0 ? -1 : id - 1;
+    }),
+    kind: Uint8Array.from(resources, (r) => kindOf(r.name)),
+  };
+}
+
+/**
+ * Scores `count` nodes (rows in `rows`) into `out`: per resource, allocatable and requested-plus-pod
+ * (non-zero requested for cpu/memory unless `useRequested`), then the scorer. Scratch arrays are reused.
+ */
+export function scoreResources(nodes: NodeTable, rows: Int32Array, count: number, sr: ScoringResources, podReq: Float64Array, useRequested: boolean,
+  scorer: ResourceScorer, out: Float64Array, reqScratch: Float64Array, allocScratch: Float64Array): void {
+  const c = nodes.cols;
+  const cap = nodes.capacity;
+  const k = sr.column.length;
+  for (let j = 0; j < count; j++) {
+    const n = rows[j]!;
+    for (let i = 0; i < k; i++) {
+      const col = sr.column[i]!;
+      const kind = sr.kind[i]!;
+      const pr = podReq[i]!;
+      reqScratch[i] = 0;
+      allocScratch[i] = 0;
+      if (col < 0 || kind === 4 || (kind === 3 && pr === 0)) continue;
+      const a = c.alloc[col * cap + n]!;
+      if (a === 0) continue;
+      let used: number;
+      if (kind === 0) used = useRequested ? c.req[col * cap + n]! : c.nzCpu[n]!;
+      else if (kind === 1) used = useRequested ? c.req[col * cap + n]! : c.nzMem[n]!;
+      else used = c.req[col * cap + n]!;
+      allocScratch[i] = a;
+      reqScratch[i] = used + pr;
+    }
+    out[j] = scorer(reqScratch, allocScratch, sr.weights, k);
+  }
+}
+
+/** Upstream DefaultNormalizeScore over the first `count` entries. */
+export function defaultNormalize(scores: Float64Array, count: number, reverse: boolean): void {
+  let max = 0;
+  for (let j = 0; j < count; j++) if (scores[j]! > max) max = scores[j]!;
+  if (max === 0) {
+    if (reverse) for (let j = 0; j < count; j++) scores[j] = MAX;
+    return;
+  }
+  for (let j = 0; j < count; j++) {
+    const s = Math.trunc((MAX * scores[j]!) / max);
+    scores[j] = reverse ? MAX - s : s;
+  }
+}
