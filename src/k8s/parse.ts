@@ -125,9 +125,11 @@ export function flattenDocuments(file: string, docs: { doc: unknown; where: stri
     }
     if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(items)) {
       ((obj as { items: unknown[] }).items).forEach((item, i) => {
-        // Items of typed lists (PodList) may omit kind; kubectl fills it from the list kind.
+        // Items of typed lists (PodList, as the API server returns them) omit kind and apiVersion;
+        // kubectl fills both from the list.
         if (item && typeof item === 'object' && !Array.isArray(item) && obj.kind !== 'List' && (item as KubeObject).kind === undefined) {
           (item as KubeObject).kind = obj.kind!.slice(0, -4);
+          if ((item as KubeObject).apiVersion === undefined && typeof obj.apiVersion === 'string') (item as KubeObject).apiVersion = obj.apiVersion;
         }
         visit(item, `${where ? where + ' ' : ''}items[${i}]`);
       });
