@@ -45,23 +45,30 @@ export class Rng {
 
 /**
  * Index of the chosen node among `totals` (feasible nodes in the order they were found): the max total,
- * ties broken by reservoir sampling (the k-th tie replaces the choice with probability 1/k), one draw per
- * tie after the first. Upstream walks a heap; we walk visiting order so the result is reproducible.
+ * ties broken uniformly at random. Upstream's selectHost does reservoir sampling (one draw per tie); we
+ * draw once, uniform over the tied nodes in visiting order: the same distribution, reproducible from
+ * the seed, and one draw instead of hundreds when a homogeneous cluster ties everywhere.
  */
 export function selectHost(totals: ArrayLike<number>, rng: Rng): number {
-  let best = 0;
+  let max = totals[0]!;
   let cnt = 1;
   for (let i = 1; i < totals.length; i++) {
     const t = totals[i]!;
-    if (t > totals[best]!) {
-      best = i;
+    if (t > max) {
+      max = t;
       cnt = 1;
-    } else if (t === totals[best]!) {
+    } else if (t === max) {
       cnt++;
-      if (rng.intn(cnt) === 0) best = i;
     }
   }
-  return best;
+  if (cnt === 1) {
+    for (let i = 0; i < totals.length; i++) if (totals[i] === max) return i;
+  }
+  let k = rng.intn(cnt);
+  for (let i = 0; i < totals.length; i++) {
+    if (totals[i] === max && k-- === 0) return i;
+  }
+  return 0;
 }
 
 /**

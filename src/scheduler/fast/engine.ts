@@ -17,7 +17,7 @@ import { IntLabelCache } from './nodeselector.js';
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, fitsNode, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
-  scoreResources, type ResourceScorer, type ScoringResources,
+  scoreResources, isCpuMem, scoreCpuMem, scoreLeastAndBalanced, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
 } from './kernels.js';
 
 const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
@@ -35,6 +35,11 @@ interface ProfileRuntime {
   fitScorer: ResourceScorer;
   fitResources: ScoringResources;
   balancedResources: ScoringResources;
+  /** Strategy code for scoreCpuMem when Fit scores exactly [cpu, memory] (Least/Most), else -1. */
+  fitFast: number;
+  balancedFast: boolean;
+  /** Both NodeResourcesFit and NodeResourcesBalancedAllocation score in this profile. */
+  scoresFitAndBalanced: boolean;
   plans: Map<PodSpec, SpecPlan>;
 }
 
@@ -89,10 +94,14 @@ export class FastScheduler {
       const fitScorer = strategy?.type === 'MostAllocated' ? mostAllocated
         : strategy?.type === 'RequestedToCapacityRatio' ? requestedToCapacityRatio(strategy.requestedToCapacityRatio?.shape ?? [])
         : leastAllocated;
+      const fitResources = resolveScoringResources(nodes, strategy?.resources ?? []);
+      const balancedResources = resolveScoringResources(nodes, profile.args.NodeResourcesBalancedAllocation?.resources ?? []);
+      const type = strategy?.type ?? 'LeastAllocated';
       rt = {
-        profile, fitScorer,
-        fitResources: resolveScoringResources(nodes, strategy?.resources ?? []),
-        balancedResources: resolveScoringResources(nodes, profile.args.NodeResourcesBalancedAllocation?.resources ?? []),
+        profile, fitScorer, fitResources, balancedResources,
+        fitFast: isCpuMem(fitResources) && type !== 'RequestedToCapacityRatio' ? (type === 'MostAllocated' ? STRATEGY_MOST : STRATEGY_LEAST) : -1,
+        balancedFast: isCpuMem(balancedResources),
+        scoresFitAndBalanced: profile.plugins.score.includes('NodeResourcesFit') && profile.plugins.score.includes('NodeResourcesBalancedAllocation'),
         plans: new Map(),
       };
       this.runtimes.set(profile.schedulerName, rt);
@@ -131,9 +140,8 @@ export class FastScheduler {
 
   private feasible(plan: SpecPlan, n: number): boolean {
     if (((plan.staticPass[n >>> 5]! >>> (n & 31)) & 1) === 0) return false;
-    const runsPorts = plan.hostPorts.length > 0 && plan.filters.includes('NodePorts');
-    if (runsPorts && !portsFree(this.t.nodes, n, plan.hostPorts)) return false;
-    if (plan.filters.includes('NodeResourcesFit') && !fitsNode(this.t.nodes, n, plan.res)) return false;
+    if (plan.runsPorts && !portsFree(this.t.nodes, n, plan.hostPorts)) return false;
+    if (plan.runsFit && !fitsNode(this.t.nodes, n, plan.res)) return false;
     return true;
   }
 
@@ -173,19 +181,52 @@ export class FastScheduler {
     let processed = 0;
     const failures: FailStatus[] = [];
     const exRows = new Map<number, NodeExplain>();
-    for (let i = 0; i < len && found < numToFind; i++) {
-      const n = visit[(this.nextStartNodeIndex + i) % len]!;
-      processed++;
-      const ok = this.feasible(plan, n);
-      if (ok) rows[found++] = n;
-      if (!ok || ex) {
-        const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: ok, filters: {} } : undefined;
-        const fail = this.filterTrail(plan, n, ne ? (name, r) => { ne.filters[name] = r; } : null);
-        if (!ok) failures.push(fail!);
-        if (ne) {
-          ex!.nodes.push(ne);
-          exRows.set(n, ne);
+    if (!ex) {
+      // Hot path: one monomorphic loop with every column in a local; reasons only for failing nodes.
+      const sp = plan.staticPass;
+      const c = nodes.cols;
+      const podCount = c.podCount;
+      const allowedPods = c.allowedPods;
+      const alloc = c.alloc;
+      const req = c.req;
+      const cap = nodes.capacity;
+      const { fitIndex, fitAmount, requestsNothing } = plan.res;
+      const nres = fitIndex.length;
+      const runsFit = plan.runsFit;
+      const runsPorts = plan.runsPorts;
+      let idx = this.nextStartNodeIndex % len;
+      for (let i = 0; i < len && found < numToFind; i++) {
+        const n = visit[idx]!;
+        if (++idx === len) idx = 0;
+        processed++;
+        let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
+        if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
+        if (ok && runsFit) {
+          if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
+          else if (!requestsNothing) {
+            for (let k = 0; k < nres; k++) {
+              const r = fitIndex[k]!;
+              if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
+                ok = false;
+                break;
+              }
+            }
+          }
         }
+        if (ok) rows[found++] = n;
+        else failures.push(this.filterTrail(plan, n, null)!);
+      }
+    } else {
+      for (let i = 0; i < len && found < numToFind; i++) {
+        const n = visit[(this.nextStartNodeIndex + i) % len]!;
+        processed++;
+        const ok = this.feasible(plan, n);
+        if (ok) rows[found++] = n;
+        const ne: NodeExplain = { node: nodes.nodeName(n), feasible: ok, filters: {} };
+        const fail = this.filterTrail(plan, n, (name, r) => { ne.filters[name] = r; });
+        if (!ok) failures.push(fail!);
+        ex.nodes.push(ne);
+        exRows.set(n, ne);
       }
     }
     this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
@@ -204,18 +245,29 @@ export class FastScheduler {
 
     const totals = this.totals;
     totals.fill(0, 0, found);
+    // Default profile without --explain: both allocation scores in one pass.
+    const fused = !ex && rt.fitFast === STRATEGY_LEAST && rt.balancedFast && !plan.res.balancedSkip && rt.scoresFitAndBalanced;
+    if (fused) {
+      const f = plan.res.fitScoreReq;
+      const b = plan.res.balancedReq;
+      scoreLeastAndBalanced(nodes, rows, found, f[0]!, f[1]!, rt.fitResources.weights[0]!, rt.fitResources.weights[1]!,
+        profile.scoreWeights.NodeResourcesFit ?? 1, b[0]!, b[1]!, profile.scoreWeights.NodeResourcesBalancedAllocation ?? 1, totals);
+    }
     for (const name of profile.plugins.score) {
+      if (fused && (name === 'NodeResourcesFit' || name === 'NodeResourcesBalancedAllocation')) continue;
+      const w = profile.scoreWeights[name] ?? 1;
+      if (!ex && this.accumulateFast(rt, plan, name, found, w)) continue;
       if (!this.rawScores(rt, plan, name, found)) continue;
+      const raw = this.raw;
       const norm = this.norm;
-      for (let j = 0; j < found; j++) norm[j] = this.raw[j]!;
+      for (let j = 0; j < found; j++) norm[j] = raw[j]!;
       if (name === 'TaintToleration') defaultNormalize(norm, found, true);
       else if (name === 'NodeAffinity') defaultNormalize(norm, found, false);
-      const w = profile.scoreWeights[name] ?? 1;
       for (let j = 0; j < found; j++) totals[j]! += norm[j]! * w;
       if (ex) {
         for (let j = 0; j < found; j++) {
           const ne = exRows.get(rows[j]!)!;
-          const s: PluginScore = { raw: this.raw[j]!, normalized: norm[j]!, weighted: norm[j]! * w };
+          const s: PluginScore = { raw: raw[j]!, normalized: norm[j]!, weighted: norm[j]! * w };
           (ne.scores ??= {})[name] = s;
         }
       }
@@ -228,6 +280,34 @@ export class FastScheduler {
       }
     }
     return { node: rows[selectHost(totals.subarray(0, found), this.rng)]!, explain: ex };
+  }
+
+  /**
+   * Without --explain only the totals matter: a plugin whose raw score is the same on every node
+   * adds the same amount to every total and cannot change the choice, so it is skipped; the
+   * [cpu, memory] allocation scores add straight into the totals. Returns false to take the general path.
+   */
+  private accumulateFast(rt: ProfileRuntime, plan: SpecPlan, name: string, count: number, w: number): boolean {
+    switch (name) {
+      case 'TaintToleration': return plan.taintUniform;
+      case 'NodeAffinity': return plan.affinityRaw === null || plan.affinityUniform;
+      case 'ImageLocality': return plan.imageUniform;
+      case 'NodeResourcesFit': {
+        if (rt.fitFast < 0) return false;
+        const r = plan.res.fitScoreReq;
+        scoreCpuMem(this.t.nodes, this.rows, count, rt.fitFast, false, r[0]!, r[1]!, rt.fitResources.weights[0]!, rt.fitResources.weights[1]!, this.totals, w);
+        return true;
+      }
+      case 'NodeResourcesBalancedAllocation': {
+        if (plan.res.balancedSkip) return true;
+        if (!rt.balancedFast) return false;
+        const r = plan.res.balancedReq;
+        scoreCpuMem(this.t.nodes, this.rows, count, STRATEGY_BALANCED, true, r[0]!, r[1]!, 1, 1, this.totals, w);
+        return true;
+      }
+      default:
+        return false;
+    }
   }
 
   /** Fills this.raw[0..count) with plugin `name`'s raw scores; false when the plugin does not score this pod. */
@@ -249,10 +329,20 @@ export class FastScheduler {
         pick(plan.imageRaw!);
         return true;
       case 'NodeResourcesFit':
+        if (rt.fitFast >= 0) {
+          const r = plan.res.fitScoreReq;
+          scoreCpuMem(this.t.nodes, rows, count, rt.fitFast, false, r[0]!, r[1]!, rt.fitResources.weights[0]!, rt.fitResources.weights[1]!, raw, 0);
+          return true;
+        }
         scoreResources(this.t.nodes, rows, count, rt.fitResources, plan.res.fitScoreReq, false, rt.fitScorer, raw, this.reqScratch, this.allocScratch);
         return true;
       case 'NodeResourcesBalancedAllocation':
         if (plan.res.balancedSkip) return false;
+        if (rt.balancedFast) {
+          const r = plan.res.balancedReq;
+          scoreCpuMem(this.t.nodes, rows, count, STRATEGY_BALANCED, true, r[0]!, r[1]!, 1, 1, raw, 0);
+          return true;
+        }
         scoreResources(this.t.nodes, rows, count, rt.balancedResources, plan.res.balancedReq, true, balanced, raw, this.reqScratch, this.allocScratch);
         return true;
       default:

@@ -51,6 +51,9 @@ export interface SpecPlan {
   narrowedBy: string[];
   /** Filter plugins that run for this pod, in profile order (PreFilter skips removed). */
   filters: string[];
+  /** Whether NodePorts / NodeResourcesFit run for this pod (precomputed for the hot loop). */
+  runsPorts: boolean;
+  runsFit: boolean;
   /** Bit n set when node row n passes every static filter. */
   staticPass: Uint32Array;
   hostPorts: { protocol: number; port: number; hostIP: number }[];
@@ -64,6 +67,16 @@ export interface SpecPlan {
   affinityRaw: Int32Array | null;
   imageRaw: Int32Array | null;
   containers: number;
+  /** The static raw score is the same on every node (so it cannot change a choice). */
+  taintUniform: boolean;
+  affinityUniform: boolean;
+  imageUniform: boolean;
+}
+
+function uniform(a: Int32Array | null): boolean {
+  if (!a) return true;
+  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return false;
+  return true;
 }
 
 const STATIC_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity']);
@@ -140,12 +153,13 @@ export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPl
   }
 
   const plan: SpecPlan = {
-    allowedRows: null, narrowedBy: [], filters: [], staticPass: new Uint32Array((nodes.count + 31) >>> 5), hostPorts,
+    allowedRows: null, narrowedBy: [], filters: [], runsPorts: false, runsFit: false, staticPass: new Uint32Array((nodes.count + 31) >>> 5), hostPorts,
     tolerations: compileTolerations(spec.tolerations ?? [], interners), selector: compileNodeSelector(spec.nodeSelector, interners),
     required: required ? (required.nodeSelectorTerms ?? []).map((t) => compileTerm(t, interners)) : null,
     addedRequired: addedReq ? (addedReq.nodeSelectorTerms ?? []).map((t) => compileTerm(t, interners)) : null,
     res: podResources(pod, profile, nodes), taintRaw: null, affinityRaw: null, imageRaw: null,
     containers: (spec.initContainers?.length ?? 0) + (spec.containers?.length ?? 0),
+    taintUniform: true, affinityUniform: true, imageUniform: true,
   };
 
   // PreFilter, in profile order: which filters are skipped, and NodeAffinity's node-name narrowing.
@@ -176,6 +190,8 @@ export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPl
     }
   }
   plan.filters = filterNames.filter((n) => BUILT_FILTERS.has(n) && !(preFilterNames.has(n) && skipped.has(n)));
+  plan.runsPorts = hostPorts.length > 0 && plan.filters.includes('NodePorts');
+  plan.runsFit = plan.filters.includes('NodeResourcesFit');
 
   // Static filters into the pass bitset.
   const runs = (n: string) => plan.filters.includes(n);
@@ -217,6 +233,9 @@ export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPl
     plan.affinityRaw = raw;
   }
   if (scores.has('ImageLocality')) plan.imageRaw = imageScores(spec, plan.containers, ctx);
+  plan.taintUniform = uniform(plan.taintRaw);
+  plan.affinityUniform = uniform(plan.affinityRaw);
+  plan.imageUniform = uniform(plan.imageRaw);
   return plan;
 }
 
