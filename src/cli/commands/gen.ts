@@ -181,9 +181,9 @@ async function writeSnapshot(opts: GenOptions, path: string): Promise<void> {
   if (!loadInputs) throw new UsageError('msgpack output needs src/k8s/load.ts (loadInputs)');
   const dir = mkdtempSync(join(tmpdir(), 'kubescale-gen-'));
   try {
-    const yamlPath = join(dir, 'cluster.yaml');
-    writeChunksAtomic(yamlPath, manifestChunks(generateObjects(opts), 'yaml'));
-    const cluster = await loadInputs([yamlPath]);
+    const scratch = join(dir, 'cluster.json'); // JSON loads far faster than YAML
+    writeChunksAtomic(scratch, manifestChunks(generateObjects(opts), 'json'));
+    const cluster = await loadInputs([scratch]);
     writeFileAtomic(path, encodeSnapshot(cluster));
   } finally {
     rmSync(dir, { recursive: true, force: true });
