@@ -7,6 +7,7 @@ import {
   validateMeta, validatePodSpec, validateResourceList, validateTaints,
 } from './validate.js';
 import { FieldError } from './errors.js';
+import { validateEndpointSlice, validateService } from '../network/validate.js';
 
 export interface KindRule {
   apiVersions?: string[];
@@ -119,8 +120,8 @@ export const KIND_RULES: Record<string, KindRule> = {
   StatefulSet: { apiVersions: ['apps/v1'], namespaced: true, controller: true, validate: (o) => validateWorkload(o, 'StatefulSet'), collect: push('workloads') },
   DaemonSet: { apiVersions: ['apps/v1'], namespaced: true, controller: true, validate: (o) => validateWorkload(o, 'DaemonSet'), collect: push('workloads') },
   Job: { apiVersions: ['batch/v1'], namespaced: true, controller: true, validate: (o) => validateWorkload(o, 'Job'), collect: push('workloads') },
-  Service: { apiVersions: ['v1'], namespaced: true, validate: (o) => validateMeta(o, true, 'dns1035'), collect: push('services') },
-  EndpointSlice: { apiVersions: ['discovery.k8s.io/v1'], namespaced: true, validate: (o) => validateMeta(o, true), collect: push('endpointSlices') },
+  Service: { apiVersions: ['v1'], namespaced: true, validate: validateService, collect: push('services') },
+  EndpointSlice: { apiVersions: ['discovery.k8s.io/v1'], namespaced: true, validate: validateEndpointSlice, collect: push('endpointSlices') },
   PriorityClass: { apiVersions: ['scheduling.k8s.io/v1'], namespaced: false, validate: validatePriorityClass, collect: push('priorityClasses') },
   PodDisruptionBudget: { apiVersions: ['policy/v1'], namespaced: true, validate: validatePDB, collect: push('podDisruptionBudgets') },
   Ingress: { apiVersions: ['networking.k8s.io/v1'], namespaced: true, validate: validateGeneric, collect: push('ingresses') },
