@@ -593,7 +593,7 @@ export function* generateObjects(opts: GenOptions): Generator<KubeObject> {
   const ctx: Ctx = {
     opts, zones, cols, nodeCount: nodes.length, images,
     schedulableNodes: cols.flags.reduce((a, f) => a + (f & (FLAG_CORDONED | FLAG_GPU_TAINT) ? 0 : 1), 0),
-    gpuNodes: cols.freeGpu.reduce((a, g) => a + (g > 0 ? 1 : 0), 0),
+    gpuNodes: cols.freeGpu.reduce((a, g, i) => a + (g > 0 && !(cols.flags[i]! & FLAG_CORDONED) ? 1 : 0), 0),
     priorityOf: new Map(PRIORITY_CLASSES.map((pc) => [pc.name, pc.value])),
     nodeIps: nodes.map((n) => n.status!.addresses![0]!.address),
   };
