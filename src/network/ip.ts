@@ -60,7 +60,10 @@ function bigToV6(v: bigint): string {
 }
 
 /** Canonical text of an IP (as Go's net.IP.String()), or undefined when it is not an IP. */
+const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 export function canonicalIP(ip: string): string | undefined {
+  if (CANONICAL_V4.test(ip)) return ip; // already canonical: the common case, no re-formatting
   if (nodeIsIPv4(ip)) return intToV4(v4ToInt(ip));
   if (nodeIsIPv6(ip)) return bigToV6(v6ToBig(ip));
   return undefined;

@@ -116,10 +116,15 @@ function reconcileByAddressType(input: ReconcileInput, existing: readonly Endpoi
 
   const desiredPorts = new Map<string, EndpointPort[]>();
   const desiredByPortMap = new Map<string, DesiredSet>();
+  // Without named targetPorts every pod resolves to the same port set: compute it once.
+  const named = (service.spec?.ports ?? []).some((p) => typeof p.targetPort === 'string' && !/^\d+$/.test(p.targetPort));
+  let sharedPorts: EndpointPort[] | undefined;
+  let sharedKey = '';
   for (const pod of input.pods) {
     if (!shouldPodBeInEndpoints(pod)) continue;
-    const ports = endpointPorts(service, pod);
-    const k = portMapKey(ports);
+    if (!named && !sharedPorts) { sharedPorts = endpointPorts(service, pod); sharedKey = portMapKey(sharedPorts); }
+    const ports = named ? endpointPorts(service, pod) : sharedPorts!;
+    const k = named ? portMapKey(ports) : sharedKey;
     let set = desiredByPortMap.get(k);
     if (!set) {
       desiredByPortMap.set(k, (set = { byKey: new Map(), order: [], next: 0 }));

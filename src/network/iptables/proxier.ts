@@ -16,7 +16,7 @@ import type { EndpointSlice, Service } from '../../k8s/types.js';
 import { EndpointSliceCache, endpointPortKey, endpointsFingerprint, type EndpointInfo } from '../endpoint-cache.js';
 import type { IPFamily } from '../ip.js';
 import { compareServicePorts, serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
-import { assemblePayload } from './restore.js';
+import { assemblePayload, buildTopBlocks, type TopBlocks } from './restore.js';
 import { buildPortRules, LARGE_CLUSTER_ENDPOINTS_THRESHOLD, type PortRules, type RuleSettings } from './rules.js';
 
 export interface ProxierOptions {
@@ -86,6 +86,8 @@ export class IptablesProxier {
   private pendingTriggerMs: number[] = [];
   private readonly staleChains = new Set<string>();
   private totalEndpoints = 0;
+  /** Joined always-rewritten lines; rebuilt only when some port's top-level lines changed. */
+  private top: TopBlocks | undefined;
   private natPortRules = 0;
   private needFullSync = true;
   private lastFullSyncMs = -Infinity;
@@ -210,7 +212,8 @@ export class IptablesProxier {
     }
 
     const written = doFullSync ? this.order : this.order.filter((p) => updated.has(p.info.nsName));
-    const out = assemblePayload(this.settings, this.opts, this.order, written, deleted);
+    if (!this.top) this.top = buildTopBlocks(this.order);
+    const out = assemblePayload(this.settings, this.opts, this.order, written, deleted, this.top);
 
     let internal = 0, external = 0;
     for (const p of this.order) {
@@ -278,6 +281,7 @@ export class IptablesProxier {
   }
 
   private removePort(p: PortState): void {
+    this.top = undefined;
     const i = this.indexOf(p);
     if (i >= 0) this.order.splice(i, 1);
     if (p.rules) {
@@ -288,6 +292,7 @@ export class IptablesProxier {
   }
 
   private insertPort(p: PortState): void {
+    this.top = undefined;
     let lo = 0, hi = this.order.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -322,9 +327,21 @@ export class IptablesProxier {
     this.natPortRules += portNatRules(rules);
     this.totalEndpoints += rules.endpointCount;
     for (const c of rules.chains) this.staleChains.delete(c);
+    if (this.top && (!old || !sameTopLines(old, rules))) this.top = undefined;
     p.rules = rules;
     if (p.sepMemo.size > 4 * (eps.length + 8)) p.sepMemo.clear(); // keep the memo bounded under churn
   }
+}
+
+function sameLines(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameTopLines(a: PortRules, b: PortRules): boolean {
+  return sameLines(a.natServices, b.natServices) && sameLines(a.natNodePorts, b.natNodePorts) && sameLines(a.filterServices, b.filterServices)
+    && sameLines(a.filterExternal, b.filterExternal) && sameLines(a.filterNodePorts, b.filterNodePorts) && sameLines(a.filterFirewall, b.filterFirewall);
 }
 
 function portNatRules(r: PortRules): number {

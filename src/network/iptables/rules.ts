@@ -50,7 +50,9 @@ export interface PortRules {
   filterFirewall: string[];
   /** The port's own nat chains (SVC/SVL/EXT/FW/SEP) and their rules, in generation order. */
   chains: string[];
-  chainRules: string[][];
+  /** Rules of each chain as one text (lines joined by "\n"), parallel to chains. One flat string per
+   *  chain instead of one per rule keeps the retained object count (and GC time) low at scale. */
+  chainText: string[];
   chainRuleCount: number;
   /** len(endpointsMap[svcPort]), for the large-cluster threshold. */
   endpointCount: number;
@@ -82,7 +84,7 @@ export function buildPortRules(
 ): PortRules {
   const out: PortRules = {
     info: svc, natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], filterNodePorts: [],
-    filterFirewall: [], chains: [], chainRules: [], chainRuleCount: 0, endpointCount: allEndpoints.length,
+    filterFirewall: [], chains: [], chainText: [], chainRuleCount: 0, endpointCount: allEndpoints.length,
     noLocalInternal: false, noLocalExternal: false, largeClusterMode,
   };
   const proto = svc.proto;
@@ -275,7 +277,12 @@ export function buildPortRules(
   // Rules written into a chain that was never declared (internal masquerade when the policy
   // chain is not created) are still emitted by upstream; iptables-restore would reject them,
   // but upstream never produces that combination: hasInternalEndpoints implies the chain exists.
-  for (const c of out.chains) out.chainRules.push(rulesOf.get(c)!);
+  for (const c of out.chains) out.chainText.push(rulesOf.get(c)!.join('\n'));
+  // Template literals are ropes (ConsStrings); the always-rewritten lines are re-joined on every
+  // sync, so flatten them once here (charCodeAt flattens in place) instead of on every join.
+  for (const a of [out.natServices, out.natNodePorts, out.filterServices, out.filterExternal, out.filterNodePorts, out.filterFirewall]) {
+    for (const l of a) l.charCodeAt(0);
+  }
   return out;
 }
 
