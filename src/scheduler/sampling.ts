@@ -50,9 +50,14 @@ export class Rng {
  * the seed, and one draw instead of hundreds when a homogeneous cluster ties everywhere.
  */
 export function selectHost(totals: ArrayLike<number>, rng: Rng): number {
+  return selectHostIn(totals instanceof Float64Array ? totals : Float64Array.from(totals), totals.length, rng);
+}
+
+/** selectHost over the first `count` entries of a Float64Array (the fast engine's scratch totals). */
+export function selectHostIn(totals: Float64Array, count: number, rng: Rng): number {
   let max = totals[0]!;
   let cnt = 1;
-  for (let i = 1; i < totals.length; i++) {
+  for (let i = 1; i < count; i++) {
     const t = totals[i]!;
     if (t > max) {
       max = t;
@@ -61,11 +66,8 @@ export function selectHost(totals: ArrayLike<number>, rng: Rng): number {
       cnt++;
     }
   }
-  if (cnt === 1) {
-    for (let i = 0; i < totals.length; i++) if (totals[i] === max) return i;
-  }
-  let k = rng.intn(cnt);
-  for (let i = 0; i < totals.length; i++) {
+  let k = cnt === 1 ? 0 : rng.intn(cnt);
+  for (let i = 0; i < count; i++) {
     if (totals[i] === max && k-- === 0) return i;
   }
   return 0;

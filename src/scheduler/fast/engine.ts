@@ -8,10 +8,10 @@
 import type { ClusterObjects, Pod, PodSpec } from '../../k8s/types.js';
 import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
 import { buildTables, addHostPorts, type ClusterTables } from '../../model/cluster.js';
-import { accountPod } from '../../model/tables.js';
+import { accountPod, type NodeTable } from '../../model/tables.js';
 import { profileFor, type Profile } from '../config.js';
 import { podPriority } from '../podinfo.js';
-import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHost, zoneKey } from '../sampling.js';
+import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
 import type { Engine, NodeExplain, Placement, PodExplain, PluginScore, ScheduleOptions, ScheduleOutcome } from '../types.js';
 import { IntLabelCache } from './nodeselector.js';
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
@@ -57,6 +57,9 @@ export class FastScheduler {
   private readonly raw: Float64Array;
   private readonly norm: Float64Array;
   private readonly totals: Float64Array;
+  private readonly failRows: Int32Array;
+  /** scanFeasible's outputs: found, processed, failed. */
+  private readonly scanOut = new Int32Array(3);
   private readonly reqScratch = new Float64Array(64);
   private readonly allocScratch = new Float64Array(64);
 
@@ -79,6 +82,7 @@ export class FastScheduler {
     this.raw = new Float64Array(n);
     this.norm = new Float64Array(n);
     this.totals = new Float64Array(n);
+    this.failRows = new Int32Array(n);
     const pc = this.t.pods.cols;
     for (let p = 0; p < this.t.pods.count; p++) {
       if (pc.node[p]! >= 0 && pc.phase[p]! !== 2 && pc.phase[p]! !== 3) this.minBoundPriority = Math.min(this.minBoundPriority, pc.priority[p]!);
@@ -182,40 +186,12 @@ export class FastScheduler {
     const failures: FailStatus[] = [];
     const exRows = new Map<number, NodeExplain>();
     if (!ex) {
-      // Hot path: one monomorphic loop with every column in a local; reasons only for failing nodes.
-      const sp = plan.staticPass;
-      const c = nodes.cols;
-      const podCount = c.podCount;
-      const allowedPods = c.allowedPods;
-      const alloc = c.alloc;
-      const req = c.req;
-      const cap = nodes.capacity;
-      const { fitIndex, fitAmount, requestsNothing } = plan.res;
-      const nres = fitIndex.length;
-      const runsFit = plan.runsFit;
-      const runsPorts = plan.runsPorts;
-      let idx = this.nextStartNodeIndex % len;
-      for (let i = 0; i < len && found < numToFind; i++) {
-        const n = visit[idx]!;
-        if (++idx === len) idx = 0;
-        processed++;
-        let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
-        if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
-        if (ok && runsFit) {
-          if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
-          else if (!requestsNothing) {
-            for (let k = 0; k < nres; k++) {
-              const r = fitIndex[k]!;
-              if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
-                ok = false;
-                break;
-              }
-            }
-          }
-        }
-        if (ok) rows[found++] = n;
-        else failures.push(this.filterTrail(plan, n, null)!);
-      }
+      const failRows = this.failRows;
+      scanFeasible(nodes, plan, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
+      found = this.scanOut[0]!;
+      processed = this.scanOut[1]!;
+      const failed = this.scanOut[2]!;
+      for (let i = 0; i < failed; i++) failures.push(this.filterTrail(plan, failRows[i]!, null)!);
     } else {
       for (let i = 0; i < len && found < numToFind; i++) {
         const n = visit[(this.nextStartNodeIndex + i) % len]!;
@@ -279,7 +255,7 @@ export class FastScheduler {
         ne.total = totals[j]!;
       }
     }
-    return { node: rows[selectHost(totals.subarray(0, found), this.rng)]!, explain: ex };
+    return { node: rows[selectHostIn(totals, found, this.rng)]!, explain: ex };
   }
 
   /**
@@ -357,6 +333,54 @@ export class FastScheduler {
     this.t.pods.cols.node[podRow] = n;
     if (priority < this.minBoundPriority) this.minBoundPriority = priority;
   }
+}
+
+/**
+ * The Filter phase's hot loop, kept small so V8 optimises it on its own: visits `visit` round-robin
+ * from `start`, writes feasible rows into `rows` until `numToFind` are found, failing rows into
+ * `failRows`; out = [found, processed, failed]. Every column is read through a local.
+ */
+function scanFeasible(nodes: NodeTable, plan: SpecPlan, visit: Int32Array, len: number, start: number, numToFind: number,
+  rows: Int32Array, failRows: Int32Array, out: Int32Array): void {
+  const sp = plan.staticPass;
+  const c = nodes.cols;
+  const podCount = c.podCount;
+  const allowedPods = c.allowedPods;
+  const alloc = c.alloc;
+  const req = c.req;
+  const cap = nodes.capacity;
+  const { fitIndex, fitAmount, requestsNothing } = plan.res;
+  const nres = fitIndex.length;
+  const runsFit = plan.runsFit;
+  const runsPorts = plan.runsPorts;
+  let found = 0;
+  let failed = 0;
+  let processed = 0;
+  let idx = start;
+  while (processed < len && found < numToFind) {
+    const n = visit[idx]!;
+    if (++idx === len) idx = 0;
+    processed++;
+    let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
+    if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
+    if (ok && runsFit) {
+      if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
+      else if (!requestsNothing) {
+        for (let k = 0; k < nres; k++) {
+          const r = fitIndex[k]!;
+          if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
+            ok = false;
+            break;
+          }
+        }
+      }
+    }
+    if (ok) rows[found++] = n;
+    else failRows[failed++] = n;
+  }
+  out[0] = found;
+  out[1] = processed;
+  out[2] = failed;
 }
 
 function terminal(pod: Pod): boolean {
