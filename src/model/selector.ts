@@ -70,13 +70,19 @@ export function parseInt64(s: string): bigint | null {
   return v < MIN_INT64 || v > MAX_INT64 ? null : v;
 }
 
-const integerCaches = new WeakMap<Interner, (bigint | null)[]>();
+/** Parsed integer per label value id (undefined: not parsed yet), one array per Interner. */
+type IntegerCache = (bigint | null | undefined)[];
+const integerCaches = new WeakMap<Interner, IntegerCache>();
 
-function labelInteger(labels: Interner, id: number): bigint | null {
+function integerCache(labels: Interner): IntegerCache {
   let cache = integerCaches.get(labels);
   if (!cache) integerCaches.set(labels, (cache = []));
-  let v = cache[id];
-  if (v === undefined) cache[id] = v = parseInt64(labels.get(id));
+  return cache;
+}
+
+function labelInteger(labels: Interner, ints: IntegerCache, id: number): bigint | null {
+  let v = ints[id];
+  if (v === undefined) ints[id] = v = parseInt64(labels.get(id));
   return v;
 }
 
@@ -149,7 +155,7 @@ export interface CompiledRequirements {
   readonly valueStart: Int32Array;
   readonly values: Int32Array;
   /** Gt/Lt bound of requirement i (0n for other operators). */
-  readonly bounds: BigInt64Array;
+  readonly bounds: readonly bigint[];
 }
 
 export const MATCH_NONE = 0;
@@ -229,13 +235,13 @@ class RequirementsBuilder {
       keys: Int32Array.from(this.keys),
       valueStart: Int32Array.from(this.starts),
       values: Int32Array.from(this.values),
-      bounds: BigInt64Array.from(this.bounds),
+      bounds: this.bounds,
     };
   }
 }
 
 const EMPTY_REQS: CompiledRequirements = {
-  count: 0, ops: new Uint8Array(0), keys: new Int32Array(0), valueStart: new Int32Array(1), values: new Int32Array(0), bounds: new BigInt64Array(0),
+  count: 0, ops: new Uint8Array(0), keys: new Int32Array(0), valueStart: new Int32Array(1), values: new Int32Array(0), bounds: [],
 };
 
 /** metav1.LabelSelectorAsSelector, compiled. `path` prefixes error messages. */
@@ -315,7 +321,7 @@ export function compilePreferredSchedulingTerms(terms: readonly PreferredSchedul
 // ---------------------------------------------------------------------------------------------
 // Evaluation of compiled forms.
 
-function requirementsHold(reqs: CompiledRequirements, labels: Interner, src: LabelSource, row: number): boolean {
+function requirementsHold(reqs: CompiledRequirements, labels: Interner, ints: IntegerCache, src: LabelSource, row: number): boolean {
   const { count, ops, keys, valueStart, values, bounds } = reqs;
   for (let i = 0; i < count; i++) {
     const v = src.labelValue(row, keys[i]!);
@@ -339,15 +345,15 @@ function requirementsHold(reqs: CompiledRequirements, labels: Interner, src: Lab
       if (found !== (op === OP_IN)) return false;
     } else {
       if (v === NO_ID) return false;
-      const n = labelInteger(labels, v);
+      const n = labelInteger(labels, ints, v);
       if (n === null || (op === OP_GT ? !(n > bounds[i]!) : !(n < bounds[i]!))) return false;
     }
   }
   return true;
 }
 
-function termHolds(t: CompiledNodeSelectorTerm, labels: Interner, src: LabelSource, row: number): boolean {
-  if (!t.live || !requirementsHold(t.reqs, labels, src, row)) return false;
+function termHolds(t: CompiledNodeSelectorTerm, labels: Interner, ints: IntegerCache, src: LabelSource, row: number): boolean {
+  if (!t.live || !requirementsHold(t.reqs, labels, ints, src, row)) return false;
   const n = t.nameOps.length;
   if (n === 0) return true;
   if (!src.nameId) throw new Error('selector: matchFields needs a source with nameId()');
@@ -362,19 +368,25 @@ function termHolds(t: CompiledNodeSelectorTerm, labels: Interner, src: LabelSour
 
 /** Whether row matches the compiled selector (label selector, or node selector terms ORed). */
 export function matchesRow(sel: CompiledSelector, src: LabelSource, row: number): boolean {
+  const ints = integerCache(sel.labels);
   if (sel.kind === 'labels') {
     if (sel.mode !== MATCH_REQUIREMENTS) return sel.mode === MATCH_ALL;
-    return requirementsHold(sel.reqs, sel.labels, src, row);
+    return requirementsHold(sel.reqs, sel.labels, ints, src, row);
   }
+  return anyTermHolds(sel, ints, src, row);
+}
+
+function anyTermHolds(sel: CompiledNodeSelector, ints: IntegerCache, src: LabelSource, row: number): boolean {
   const { terms, labels } = sel;
-  for (let i = 0; i < terms.length; i++) if (termHolds(terms[i]!, labels, src, row)) return true;
+  for (let i = 0; i < terms.length; i++) if (termHolds(terms[i]!, labels, ints, src, row)) return true;
   return false;
 }
 
 /** Sum of the weights of the terms row matches (preferred scheduling terms). */
 export function scoreRow(sel: CompiledNodeSelector, src: LabelSource, row: number): number {
+  const ints = integerCache(sel.labels);
   let s = 0;
-  for (let i = 0; i < sel.terms.length; i++) if (termHolds(sel.terms[i]!, sel.labels, src, row)) s += sel.weights[i]!;
+  for (let i = 0; i < sel.terms.length; i++) if (termHolds(sel.terms[i]!, sel.labels, ints, src, row)) s += sel.weights[i]!;
   return s;
 }
 
@@ -390,16 +402,20 @@ export function toBitset(sel: CompiledSelector, src: LabelSource, count: number,
     if (sel.mode === MATCH_ALL) fillPrefix(words, count);
     return out;
   }
+  const ints = integerCache(sel.labels);
+  const test = sel.kind === 'labels'
+    ? (row: number) => requirementsHold(sel.reqs, sel.labels, ints, src, row)
+    : (row: number) => anyTermHolds(sel, ints, src, row);
   const fullWords = count >>> 5;
   let row = 0;
   for (let w = 0; w < fullWords; w++) {
     let bits = 0;
-    for (let b = 0; b < 32; b++, row++) if (matchesRow(sel, src, row)) bits |= 1 << b;
+    for (let b = 0; b < 32; b++, row++) if (test(row)) bits |= 1 << b;
     words[w] = bits;
   }
   if (fullWords < words.length) {
     let bits = 0;
-    for (let b = 0; row < count; b++, row++) if (matchesRow(sel, src, row)) bits |= 1 << b;
+    for (let b = 0; row < count; b++, row++) if (test(row)) bits |= 1 << b;
     words[fullWords] = bits;
     words.fill(0, fullWords + 1);
   }
