@@ -86,6 +86,25 @@ test('extreme exponents stay cheap and exact', () => {
   assert.equal(formatQuantity(parseQuantity('1' + '0'.repeat(400))), '10e399');
 });
 
+const max = '9223372036854775807';
+
+test('BinarySI values above 2^63-1 are capped, however they are written', () => {
+  for (const s of ['8Ei', '9Ei', '90000000000000000000Ki', '1' + '0'.repeat(300) + 'Ki', '8388608Ti', '9007199254740992Ki', '-9Ei', '8589934592.5Gi']) {
+    const want = s.startsWith('-') ? '-' + max : max;
+    assert.equal(formatQuantity(parseQuantity(s)), want, s);
+  }
+  // Just below the cap: kept exactly.
+  assert.equal(formatQuantity(parseQuantity('7Ei')), '7Ei');
+  assert.equal(formatQuantity(parseQuantity('9007199254740991Ki')), '9007199254740991Ki');
+  assert.equal(formatQuantity(parseQuantity('8589934591.5Gi')), '8796093021696Mi');
+  // 2^63-1 + 1/2, written with a fraction: over the cap by half a unit.
+  assert.equal(formatQuantity(parseQuantity('9007199254740991.99951171875Ki')), max);
+  // 2^63-1 itself is not capped (and stays BinarySI).
+  assert.equal(parseQuantity('9223372036854775807Ki').format, 'BinarySI');
+  // Decimal formats are never capped.
+  assert.equal(formatQuantity(parseQuantity('90000000000000000000k')), '90e21');
+});
+
 test('scaledCeil rounds toward +infinity', () => {
   assert.equal(scaledCeil(parseQuantity('1.5'), 0), 2n);
   assert.equal(scaledCeil(parseQuantity('-1.5'), 0), -1n);

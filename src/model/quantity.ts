@@ -140,8 +140,9 @@ export function parseQuantity(input: string | number): Quantity {
       scale = -9;
     }
     if (format === 'BinarySI') {
-      // Cap at 2^63-1 (BinarySI only); scale <= 0 here, so the comparison is cheap.
-      if (scale <= 0 && magnitude > MAX_INT64 * 10n ** BigInt(-scale)) {
+      // Cap at 2^63-1 (BinarySI only). 2^63-1 has 19 digits, so a longer value is over it outright.
+      const digitsBefore = decimalDigits(magnitude) + scale;
+      if (digitsBefore > 19 || (digitsBefore === 19 && (scale >= 0 ? magnitude * 10n ** BigInt(scale) > MAX_INT64 : magnitude > MAX_INT64 * 10n ** BigInt(-scale)))) {
         magnitude = MAX_INT64;
         scale = 0;
       } else if (scale < 0 && magnitude < 10n ** BigInt(-scale)) {
