@@ -3,9 +3,9 @@
 // in upstream's order (empty when valid).
 //
 // Lengths are counted in UTF-8 bytes, as Go's len() does. Message wording follows util/validation
-// ("must be no more than N characters", "a qualified name ..."); release-1.35's content package words
-// the label-key and label-value ones as "N bytes" and "a valid label key": change the constants below
-// if a byte-exact match with that release is needed.
+// ("must be no more than N characters", "a qualified name ..."). Newer apimachinery moves label keys
+// and values into its validate/content package, whose wording may be "N bytes" and "a valid label key";
+// which release ships that was not pinned down, so the wording lives in the constants below.
 //
 // IP and CIDR rules follow ip.go since KEP-4858 (StrictIPCIDRValidation): the legacy-field forms
 // (ipAddress, cidr) accept what Go's old net.ParseIP/ParseCIDR accepted but reject leading zeros and
