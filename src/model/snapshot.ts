@@ -3,11 +3,15 @@
 // Format (version 1): a map
 //   format: "kubescale-snapshot", version: 1,
 //   strings: { labels, namespaces, images, names, resources }   interner contents, in id order
-//   specs:   PodSpec[]                                          distinct pod specs
+//   templates: PodSpec[]                                        distinct pod specs without nodeName
+//   specs:   [templateIndex, nodeName | null][]                 the tables' distinct specs, as template + node
 //   pods:    [metadata, specIndex, status][]                    pods, sharing specs by index
 //   objects: ClusterObjects without pods                        every other object as loaded
 //   nodeTable, podTable: bytes                                  the tables, byte for byte (compacted)
 // Reading wraps the stored table bytes in fresh SharedArrayBuffers: no rebuild, no re-validation.
+// Bound pods listed one by one (kubectl get pods -o json) each have their own spec that differs from
+// its siblings' only in nodeName: templates store that shared part once (version 2; version 1 stored
+// every spec whole, 62 of 174 MiB at 150,000 pods).
 
 import { decode, encode } from '@msgpack/msgpack';
 import { readFileSync } from 'node:fs';
@@ -18,7 +22,7 @@ import { buildTables, type ClusterTables } from './cluster.js';
 import { NodeTable, PodTable } from './tables.js';
 
 export const SNAPSHOT_FORMAT = 'kubescale-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 export interface Snapshot {
   objects: ClusterObjects;
@@ -29,7 +33,8 @@ interface Encoded {
   format: string;
   version: number;
   strings: Record<keyof Interners, string[]>;
-  specs: PodSpec[];
+  templates: PodSpec[];
+  specs: [number, string | null][];
   pods: [ObjectMeta, number, PodStatus | null][];
   objects: Omit<ClusterObjects, 'pods'>;
   nodeTable: Uint8Array;
@@ -48,13 +53,32 @@ export function encodeSnapshot(objects: ClusterObjects, tables: ClusterTables = 
       labels: tables.interners.labels.strings, namespaces: tables.interners.namespaces.strings, images: tables.interners.images.strings,
       names: tables.interners.names.strings, resources: tables.interners.resources.strings,
     },
-    specs: tables.specs,
+    ...specTemplates(tables.specs),
     pods: podObjects.map((p, i) => [p.metadata, specCol[i]!, p.status ?? null]),
     objects: rest,
     nodeTable: nodes.bytes(),
     podTable: pods.bytes(),
   };
   return encode(doc, { ignoreUndefined: true });
+}
+
+/** Splits each distinct spec into a shared template (the spec without nodeName) and its nodeName. */
+function specTemplates(specs: PodSpec[]): { templates: PodSpec[]; specs: [number, string | null][] } {
+  const templates: PodSpec[] = [];
+  const index = new Map<string, number>();
+  const refs: [number, string | null][] = [];
+  for (const spec of specs) {
+    const { nodeName, ...rest } = spec;
+    const key = JSON.stringify(rest);
+    let t = index.get(key);
+    if (t === undefined) {
+      t = templates.length;
+      templates.push(rest);
+      index.set(key, t);
+    }
+    refs.push([t, nodeName ?? null]);
+  }
+  return { templates, specs: refs };
 }
 
 function toShared(bytes: Uint8Array): SharedArrayBuffer {
@@ -76,7 +100,7 @@ export function decodeSnapshot(bytes: Uint8Array, file = '<snapshot>'): Snapshot
     labels: new Interner(doc.strings.labels), namespaces: new Interner(doc.strings.namespaces), images: new Interner(doc.strings.images),
     names: new Interner(doc.strings.names), resources: new Interner(doc.strings.resources),
   };
-  const specs = doc.specs;
+  const specs: PodSpec[] = doc.specs.map(([t, nodeName]) => (nodeName === null ? doc.templates[t]! : { ...doc.templates[t]!, nodeName }));
   const pods: Pod[] = doc.pods.map(([metadata, s, status]) => {
     const p: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: metadata as Pod['metadata'], spec: specs[s]! };
     if (status) p.status = status;
