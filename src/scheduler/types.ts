@@ -69,3 +69,58 @@ export interface ScheduleOutcome {
   /** Every pod of the input, in input order, with spec.nodeName set for the ones now bound. */
   pods: ClusterObjects['pods'];
 }
+
+// ---- The scheduling queue driver's contract with an engine (see queue.ts). ----
+
+/** A pod as the queue driver knows it. `pod` is the driver's own copy: bind sets spec.nodeName on it. */
+export interface PodRef {
+  /** "namespace/name". */
+  key: string;
+  pod: import('../k8s/types.js').Pod;
+  priority: number;
+}
+
+/** Upstream FitError's data; the driver renders it with sampling.fitErrorMessage. */
+export interface FitErrorData {
+  numAllNodes: number;
+  /** Reasons of every rejected node (absent nodes included), in any order. */
+  reasonsPerNode: string[][];
+  preFilterMsg?: string;
+}
+
+/** One scheduling cycle's outcome, before PostFilter; nothing is bound yet. */
+export interface AttemptResult {
+  /** Chosen node, or null. */
+  node: string | null;
+  /** When node is null: the FitError (or `error` for non-FitError failures such as "no nodes available"). */
+  fitError?: FitErrorData;
+  error?: string;
+  /** Plugins that rejected the pod (upstream UnschedulablePlugins): which cluster events can help it. */
+  unschedulablePlugins: string[];
+  explain?: PodExplain;
+}
+
+/** PostFilter (DefaultPreemption) outcome. */
+export interface PreemptionResult {
+  /** Node the preemptor is nominated to; null clears its nomination; undefined leaves it as it is. */
+  nominatedNode?: string | null;
+  /** Pods to evict ("namespace/name"), empty when no candidate was found. */
+  victims: string[];
+  /** PostFilter status message appended to the FitError (e.g. "preemption: 0/3 nodes are available: ..."). */
+  message?: string;
+}
+
+/** Read-only view of the driver's nominator (upstream PodNominator). */
+export interface Nominations {
+  /** Pods nominated to `node` that are not bound yet. */
+  podsOn(node: string): readonly PodRef[];
+}
+
+export interface AttemptContext {
+  nominations: Nominations;
+  /** The pod's status.nominatedNodeName: tried first (upstream evaluateNominatedNode). */
+  nominatedNode?: string;
+  explain: boolean;
+  /** Simulated clock, ms. */
+  now: number;
+}

@@ -39,6 +39,33 @@ export class NodeInfo {
     this.usedPorts.push(...pi.hostPorts);
   }
 
+  /** Upstream RemovePod: takes the pod (by key) and its requests and ports off the node. */
+  removePod(pi: PodInfo): boolean {
+    const i = this.pods.findIndex((p) => p.key === pi.key);
+    if (i < 0) return false;
+    const [old] = this.pods.splice(i, 1);
+    for (const [k, v] of old!.requests) this.requested.set(k, (this.requested.get(k) ?? 0) - v);
+    this.nonZeroMilliCPU -= old!.nonZeroMilliCPU;
+    this.nonZeroMemory -= old!.nonZeroMemory;
+    for (const hp of old!.hostPorts) {
+      const j = this.usedPorts.findIndex((u) => u.hostIP === hp.hostIP && u.protocol === hp.protocol && u.hostPort === hp.hostPort);
+      if (j >= 0) this.usedPorts.splice(j, 1);
+    }
+    return true;
+  }
+
+  /** Upstream NodeInfo.Snapshot: an independent copy (image states shared, read-only). */
+  snapshot(): NodeInfo {
+    const c = new NodeInfo(this.node);
+    for (const [k, v] of this.requested) c.requested.set(k, v);
+    c.nonZeroMilliCPU = this.nonZeroMilliCPU;
+    c.nonZeroMemory = this.nonZeroMemory;
+    c.pods.push(...this.pods);
+    c.usedPorts.push(...this.usedPorts);
+    for (const [k, v] of this.imageStates) c.imageStates.set(k, v);
+    return c;
+  }
+
   requestedOf(resource: string): number {
     return this.requested.get(resource) ?? 0;
   }

@@ -1,5 +1,6 @@
 // The reference engine's literal plugin registry: name -> factory. No discovery. Plugins the config accepts
-// but kubescale has not built (IN_TREE_PLUGINS[name].built === false) have no entry and are skipped.
+// but kubescale has not built have no entry and are skipped. The reference engine decides "built" by this registry
+// (scheduler.ts referenceSkipped), not by IN_TREE_PLUGINS[name].built, which describes the fast engine.
 
 import type { PluginFactory } from './framework.js';
 import { newDefaultBinder, newNodeName, newNodeUnschedulable, newPrioritySort, newSchedulingGates } from './plugins/simple.js';
@@ -8,6 +9,11 @@ import { newTaintToleration } from './plugins/tainttoleration.js';
 import { newNodeAffinity } from './plugins/nodeaffinity.js';
 import { newBalancedAllocation, newFit } from './plugins/noderesources.js';
 import { newImageLocality } from './plugins/imagelocality.js';
+import { newPodTopologySpread } from './plugins/podtopologyspread.js';
+import { newInterPodAffinity } from './plugins/interpodaffinity.js';
+
+/** DefaultPreemption's PostFilter runs through ../preemption.ts; the plugin object only marks it enabled. */
+const newDefaultPreemption: PluginFactory = () => ({ name: 'DefaultPreemption' });
 
 export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
   PrioritySort: newPrioritySort,
@@ -20,5 +26,8 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
   NodeResourcesFit: newFit,
   NodeResourcesBalancedAllocation: newBalancedAllocation,
   ImageLocality: newImageLocality,
+  PodTopologySpread: newPodTopologySpread,
+  InterPodAffinity: newInterPodAffinity,
+  DefaultPreemption: newDefaultPreemption,
   DefaultBinder: newDefaultBinder,
 };

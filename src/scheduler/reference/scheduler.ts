@@ -1,19 +1,23 @@
-// The reference scheduling cycle, step for step as upstream's schedulingCycle/schedulePod:
-// queue (PrioritySort) -> PreEnqueue -> PreFilter -> Filter over sampled nodes (round-robin start index)
-// -> [0 feasible: FitError (+ PostFilter text)] [1 feasible: take it] -> PreScore -> Score -> NormalizeScore
-// -> weight -> selectHost (seeded) -> assume/bind (requests added to the node at once).
+// The reference scheduling cycle, step for step as upstream's schedulingCycle/schedulePod, as a CycleBackend of the
+// queue driver (../queue.ts): PreEnqueue -> PreFilter -> [nominated node first] -> Filter over sampled nodes
+// (round-robin start index; nominated pods of >= priority counted, upstream RunFilterPluginsWithNominatedPods)
+// -> [0 feasible: FitError; PostFilter = DefaultPreemption] [1 feasible: take it] -> PreScore -> Score ->
+// NormalizeScore -> weight -> selectHost (seeded) -> assume/bind (requests added to the node at once).
 
-import type { ClusterObjects, Pod } from '../../k8s/types.js';
+import type { ClusterObjects, Node, Pod } from '../../k8s/types.js';
 import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
-import { profileFor, type ExtensionPoint, type Profile, type PluginArgsByName } from '../config.js';
+import { profileFor, type ExtensionPoint, type Profile, type PluginArgsByName, type SchedulerConfig } from '../config.js';
 import { parsePod, type PodInfo } from '../podinfo.js';
-import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHost, zoneKey } from '../sampling.js';
-import type { Engine, NodeExplain, Placement, PodExplain, ScheduleOptions, ScheduleOutcome } from '../types.js';
-import { type CycleState, type Handle, type Plugin, type QueuedPod, type Status, isRejected, message } from './framework.js';
+import { numFeasibleNodesToFind, nodeTreeOrder, Rng, selectHost, zoneKey } from '../sampling.js';
+import { SchedulingDriver, type CycleBackend } from '../queue.js';
+import type {
+  AttemptContext, AttemptResult, Engine, NodeExplain, Nominations, PodExplain, PodRef, PreemptionResult, ScheduleOptions, ScheduleOutcome,
+} from '../types.js';
+import { type CycleState, type Handle, type Plugin, type Status, cloneState, isRejected, message, SKIP_FILTER_KEY, success } from './framework.js';
 import { buildImageStates, NodeInfo } from './nodeinfo.js';
 import { REGISTRY } from './registry.js';
 import { SCHEDULING_GATED_MESSAGE } from './plugins/simple.js';
-import { podPostFilterMessage } from './postfilter.js';
+import { runPreemption, type PreemptionHost } from './preemption.js';
 
 /** A profile's instantiated plugins per extension point (built ones only). */
 export interface Framework {
@@ -40,43 +44,194 @@ export function newFramework(profile: Profile, handle: Handle): Framework {
   return { profile, points };
 }
 
+/** Plugins the profile enables that the reference engine has no implementation for (treated as no-ops, reported). */
+export function referenceSkipped(profile: Profile): string[] {
+  return profile.notBuilt.filter((n) => !(n in REGISTRY));
+}
+
 function terminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-interface Decision {
-  node: NodeInfo | null;
-  reason?: string;
-  explain?: PodExplain;
+/** Simulated start times sort after every real one (upstream uses time.Now() for pods that have not started). */
+const SIM_EPOCH_MS = 1e15;
+
+/** Node statuses of a failed cycle, kept for PostFilter. */
+export interface FailedCycle {
+  pod: PodInfo;
+  fw: Framework;
+  state: CycleState;
+  statuses: Map<string, Status>;
+  /** Status of nodes not in `statuses` (PreFilter rejection or narrowing); undefined = UnschedulableAndUnresolvable. */
+  absent?: Status;
 }
 
-export class ReferenceScheduler {
+export class ReferenceScheduler implements CycleBackend, PreemptionHost {
   readonly nodes: NodeInfo[];
   private readonly byName = new Map<string, NodeInfo>();
+  private readonly podNode = new Map<string, NodeInfo>();
+  private readonly infos = new Map<string, PodInfo>();
+  private readonly startTimes = new Map<string, number>();
   private nextStartNodeIndex = 0;
-  private readonly rng: Rng;
+  readonly rng: Rng;
+  readonly handle: Handle;
+  private readonly frameworks: Map<string, Framework>;
+  private lastFailure?: FailedCycle;
+  now = 0;
 
-  constructor(readonly cluster: ClusterObjects, readonly options: ScheduleOptions) {
+  constructor(readonly cluster: ClusterObjects, readonly config: SchedulerConfig, seed: number) {
     const inputNodes = cluster.nodes.map((n) => new NodeInfo(n));
     this.nodes = nodeTreeOrder(inputNodes.map((n) => zoneKey(n.labels))).map((i) => inputNodes[i]!);
     for (const n of this.nodes) this.byName.set(n.name, n);
     buildImageStates(this.nodes);
-    this.rng = new Rng(options.seed);
+    this.rng = new Rng(seed);
+    this.handle = { nodes: this.nodes, cluster };
+    this.frameworks = new Map(config.profiles.map((p) => [p.schedulerName, newFramework(p, this.handle)]));
   }
 
-  addRunningPod(pi: PodInfo): void {
-    this.byName.get(pi.pod.spec.nodeName!)?.addPod(pi);
+  info(ref: PodRef): PodInfo {
+    let pi = this.infos.get(ref.key);
+    if (!pi) {
+      try {
+        pi = parsePod(ref.pod, this.cluster.priorityClasses);
+      } catch (err) {
+        if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', ref.pod.metadata), field: err.field }, err.detail);
+        throw err;
+      }
+      this.infos.set(ref.key, pi);
+    }
+    return pi;
+  }
+
+  /** A pod already running (spec.nodeName set in the input). */
+  addRunningPod(ref: PodRef): void {
+    const node = this.byName.get(ref.pod.spec.nodeName!);
+    if (!node) return;
+    const pi = this.info(ref);
+    node.addPod(pi);
+    this.podNode.set(pi.key, node);
+    const st = ref.pod.status?.startTime;
+    const t = typeof st === 'string' ? Date.parse(st) : NaN;
+    this.startTimes.set(pi.key, Number.isNaN(t) ? SIM_EPOCH_MS : t);
+  }
+
+  startTime(pi: PodInfo): number {
+    return this.startTimes.get(pi.key) ?? SIM_EPOCH_MS + this.now;
+  }
+
+  podInfoOf(ref: PodRef): PodInfo {
+    return this.info(ref);
+  }
+
+  frameworkFor(pod: Pod): Framework | undefined {
+    const profile = profileFor(this.config, pod.spec.schedulerName);
+    return profile && this.frameworks.get(profile.schedulerName);
+  }
+
+  // ---- CycleBackend ----
+
+  admit(ref: PodRef): { reason: string; gated: boolean } | null {
+    const fw = this.frameworkFor(ref.pod);
+    if (!fw) return { reason: `no profile for schedulerName "${ref.pod.spec.schedulerName || 'default-scheduler'}"`, gated: false };
+    const pi = this.info(ref);
+    const gate = fw.points.preEnqueue.map((p) => p.preEnqueue?.(pi)).find((s) => s && s.code !== 'Success');
+    return gate ? { reason: SCHEDULING_GATED_MESSAGE, gated: true } : null;
+  }
+
+  bind(ref: PodRef, nodeName: string, now: number): void {
+    const node = this.byName.get(nodeName)!;
+    const pi = this.info(ref);
+    node.addPod(pi);
+    this.podNode.set(pi.key, node);
+    this.startTimes.set(pi.key, SIM_EPOCH_MS + now);
+    ref.pod.spec.nodeName = nodeName;
+  }
+
+  remove(key: string): void {
+    const node = this.podNode.get(key);
+    const pi = this.infos.get(key);
+    if (node && pi) node.removePod(pi);
+    this.podNode.delete(key);
+    if (pi) delete pi.pod.spec.nodeName;
+  }
+
+  addNode(node: Node): void {
+    const ni = new NodeInfo(node);
+    // A new node joins its zone at the end of the node tree order: rebuild the order (upstream nodeTree.addNode).
+    const all = [...this.nodes, ni];
+    const order = nodeTreeOrder(all.map((n) => zoneKey(n.labels))).map((i) => all[i]!);
+    this.nodes.splice(0, this.nodes.length, ...order);
+    this.byName.set(ni.name, ni);
+    buildImageStates(this.nodes);
+  }
+
+  attempt(ref: PodRef, ctx: AttemptContext): AttemptResult {
+    this.now = ctx.now;
+    const pod = this.info(ref);
+    const fw = this.frameworkFor(ref.pod)!;
+    return this.scheduleOne(fw, pod, ctx);
+  }
+
+  preempt(ref: PodRef, _failure: AttemptResult, ctx: AttemptContext): PreemptionResult | null {
+    const f = this.lastFailure;
+    this.lastFailure = undefined;
+    if (!f || f.pod.key !== ref.key) return null;
+    const pl = f.fw.points.postFilter.find((p) => p.name === 'DefaultPreemption');
+    if (!pl) return null;
+    return runPreemption(this, f, ctx.nominations, f.fw.profile.args.DefaultPreemption!);
+  }
+
+  // ---- the cycle ----
+
+  /** RunFilterPlugins: the first rejecting plugin's status (with its name), or success. */
+  runFilters(fw: Framework, state: CycleState, pod: PodInfo, node: NodeInfo, ne?: NodeExplain): { status: Status; plugin?: string } {
+    const skipped = (state.get(SKIP_FILTER_KEY) as Set<string> | undefined) ?? new Set<string>();
+    if (ne) ne.filters = {};
+    for (const pl of fw.points.filter) {
+      if (!pl.filter || skipped.has(pl.name)) continue;
+      const s = pl.filter(state, pod, node);
+      if (ne) ne.filters[pl.name] = s.code === 'Success' ? 'ok' : message(s);
+      if (s.code !== 'Success') return { status: s, plugin: pl.name };
+    }
+    return { status: success() };
+  }
+
+  /** Upstream RunFilterPluginsWithNominatedPods: first with nominated pods of >= priority added, then without. */
+  runFiltersWithNominated(fw: Framework, state: CycleState, pod: PodInfo, node: NodeInfo, noms: Nominations, ne?: NodeExplain): { status: Status; plugin?: string } {
+    const add = noms.podsOn(node.name).filter((r) => r.priority >= pod.priority && r.key !== pod.key);
+    if (add.length === 0) return this.runFilters(fw, state, pod, node, ne);
+    const nodeCopy = node.snapshot();
+    const stateCopy = cloneState(state);
+    const skipped = (state.get(SKIP_FILTER_KEY) as Set<string> | undefined) ?? new Set<string>();
+    for (const r of add) {
+      const pi = this.info(r);
+      nodeCopy.addPod(pi);
+      for (const pl of fw.points.preFilter) if (pl.addPod && !skipped.has(pl.name)) pl.addPod(stateCopy, pod, pi, nodeCopy);
+    }
+    const first = this.runFilters(fw, stateCopy, pod, nodeCopy, ne);
+    if (first.status.code !== 'Success') return first;
+    return this.runFilters(fw, state, pod, node, ne);
+  }
+
+  private fail(fw: Framework, pod: PodInfo, state: CycleState, statuses: Map<string, Status>, plugins: Set<string>, absent: Status | undefined,
+    ex: PodExplain | undefined, preFilterMsg?: string): AttemptResult {
+    this.lastFailure = { pod, fw, state, statuses, absent };
+    const reasonsPerNode = preFilterMsg !== undefined ? [] : [...statuses.values()].map((s) => s.reasons);
+    if (preFilterMsg === undefined && absent) for (let i = statuses.size; i < this.nodes.length; i++) reasonsPerNode.push(absent.reasons);
+    return { node: null, fitError: { numAllNodes: this.nodes.length, reasonsPerNode, preFilterMsg }, unschedulablePlugins: [...plugins].sort(), explain: ex };
   }
 
   /** schedulePod: one attempt for one pod. */
-  scheduleOne(fw: Framework, pod: PodInfo, explain: boolean): Decision {
+  scheduleOne(fw: Framework, pod: PodInfo, ctx: AttemptContext): AttemptResult {
+    this.lastFailure = undefined;
     const state: CycleState = new Map();
     const all = this.nodes;
-    const ex: PodExplain | undefined = explain ? { pod: pod.key, nodes: [] } : undefined;
-    if (all.length === 0) return { node: null, reason: 'no nodes available to schedule pods', explain: ex };
+    const ex: PodExplain | undefined = ctx.explain ? { pod: pod.key, nodes: [] } : undefined;
+    if (all.length === 0) return { node: null, error: 'no nodes available to schedule pods', unschedulablePlugins: [], explain: ex };
 
     // PreFilter
     const skipFilter = new Set<string>();
+    state.set(SKIP_FILTER_KEY, skipFilter);
     let allowed: Set<string> | undefined;
     const withNodes: string[] = [];
     for (const pl of fw.points.preFilter) {
@@ -89,8 +244,7 @@ export class ReferenceScheduler {
       if (out.status.code !== 'Success') {
         const msg = message(out.status);
         if (ex) ex.preFilter = msg;
-        const statuses = all.map(() => out.status);
-        return { node: null, reason: fitErrorMessage(all.length, [], msg, this.postFilter(fw, pod, statuses, all.length)), explain: ex };
+        return this.fail(fw, pod, state, new Map(), new Set([pl.name]), out.status, ex, msg);
       }
       if (out.nodeNames) {
         withNodes.push(pl.name);
@@ -98,8 +252,7 @@ export class ReferenceScheduler {
         if (allowed.size === 0) {
           const msg = withNodes.length === 1 ? `node(s) didn't satisfy plugin ${withNodes[0]}` : `node(s) didn't satisfy plugin(s) [${withNodes.join(' ')}] simultaneously`;
           if (ex) ex.preFilter = msg;
-          const st: Status = { code: 'Unschedulable', reasons: [msg] };
-          return { node: null, reason: fitErrorMessage(all.length, [], msg, this.postFilter(fw, pod, all.map(() => st), all.length)), explain: ex };
+          return this.fail(fw, pod, state, new Map(), new Set(withNodes), { code: 'UnschedulableAndUnresolvable', reasons: [msg] }, ex, msg);
         }
       }
     }
@@ -108,44 +261,45 @@ export class ReferenceScheduler {
     const absent: Status | undefined = allowed
       ? { code: 'UnschedulableAndUnresolvable', reasons: [`node(s) didn't satisfy plugin(s) [${[...withNodes].sort().join(' ')}]`] }
       : undefined;
+    const statuses = new Map<string, Status>();
+    const rejectors = new Set<string>();
+    const exByNode = new Map<NodeInfo, NodeExplain>();
+
+    const check = (node: NodeInfo): boolean => {
+      const ne: NodeExplain | undefined = ex ? { node: node.name, feasible: true, filters: {} } : undefined;
+      const r = this.runFiltersWithNominated(fw, state, pod, node, ctx.nominations, ne);
+      const ok = !isRejected(r.status) && r.status.code === 'Success';
+      if (!ok) {
+        statuses.set(node.name, r.status);
+        if (r.plugin) rejectors.add(r.plugin);
+      }
+      if (ne) {
+        ne.feasible = ok;
+        ex!.nodes.push(ne);
+        exByNode.set(node, ne);
+      }
+      return ok;
+    };
+
+    // Upstream evaluateNominatedNode: the nominated node alone first (its pass moves the start index modulo 1).
+    const nominated = ctx.nominatedNode ? this.byName.get(ctx.nominatedNode) : undefined;
+    if (nominated) {
+      const ok = check(nominated);
+      this.nextStartNodeIndex = 0;
+      if (ok) return { node: nominated.name, unschedulablePlugins: [], explain: ex };
+    }
 
     // Filter over sampled nodes, round-robin from nextStartNodeIndex.
     const numToFind = numFeasibleNodesToFind(fw.profile.percentageOfNodesToScore, nodes.length);
     const feasible: NodeInfo[] = [];
-    const failed: Status[] = [];
-    const filterPlugins = fw.points.filter.filter((p) => p.filter && !skipFilter.has(p.name));
-    const exByNode = new Map<NodeInfo, NodeExplain>();
-    let processed = 0;
     for (let i = 0; i < nodes.length && feasible.length < numToFind; i++) {
       const node = nodes[(this.nextStartNodeIndex + i) % nodes.length]!;
-      processed++;
-      const ne: NodeExplain | undefined = ex ? { node: node.name, feasible: true, filters: {} } : undefined;
-      let status: Status | undefined;
-      for (const pl of filterPlugins) {
-        const s = pl.filter!(state, pod, node);
-        if (ne) ne.filters[pl.name] = s.code === 'Success' ? 'ok' : message(s);
-        if (s.code !== 'Success') {
-          status = s;
-          break;
-        }
-      }
-      if (status && isRejected(status)) failed.push(status);
-      else feasible.push(node);
-      if (ne) {
-        ne.feasible = !status;
-        ex!.nodes.push(ne);
-        exByNode.set(node, ne);
-      }
+      if (check(node)) feasible.push(node);
     }
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all.length;
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + feasible.length + statuses.size) % all.length;
 
-    if (feasible.length === 0) {
-      const statuses = [...failed];
-      const absentCount = all.length - failed.length;
-      if (absent) for (let i = 0; i < absentCount; i++) statuses.push(absent);
-      return { node: null, reason: fitErrorMessage(all.length, statuses.map((s) => s.reasons), undefined, this.postFilter(fw, pod, statuses, all.length)), explain: ex };
-    }
-    if (feasible.length === 1) return { node: feasible[0]!, explain: ex };
+    if (feasible.length === 0) return this.fail(fw, pod, state, statuses, rejectors, absent, ex);
+    if (feasible.length === 1) return { node: feasible[0]!.name, unschedulablePlugins: [], explain: ex };
 
     // PreScore, Score, NormalizeScore, weight.
     const totals = new Array<number>(feasible.length).fill(0);
@@ -155,7 +309,7 @@ export class ReferenceScheduler {
       if (pre && pre.code === 'Skip') continue;
       const raw = feasible.map((n) => pl.score!(state, pod, n));
       const normalized = [...raw];
-      pl.normalizeScore?.(state, pod, normalized);
+      pl.normalizeScore?.(state, pod, normalized, feasible);
       const weight = fw.profile.scoreWeights[pl.name] ?? 1;
       normalized.forEach((s, i) => {
         totals[i]! += s * weight;
@@ -172,12 +326,16 @@ export class ReferenceScheduler {
         ne.total = totals[i]!;
       }
     });
-    return { node: feasible[selectHost(totals, this.rng)]!, explain: ex };
+    return { node: feasible[selectHost(totals, this.rng)]!.name, unschedulablePlugins: [], explain: ex };
   }
 
-  private postFilter(fw: Framework, pod: PodInfo, statuses: Status[], numAllNodes: number): string | undefined {
-    if (!fw.profile.plugins.postFilter.includes('DefaultPreemption')) return undefined;
-    return podPostFilterMessage(pod, this.nodes, statuses, numAllNodes);
+  nodeByName(name: string): NodeInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Every bound pod (PDB accounting). */
+  boundPods(): PodInfo[] {
+    return this.nodes.flatMap((n) => n.pods);
   }
 }
 
@@ -185,57 +343,33 @@ export class ReferenceEngine implements Engine {
   readonly name = 'reference' as const;
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
-    const sched = new ReferenceScheduler(cluster, options);
-    const handle: Handle = { nodes: sched.nodes };
-    const frameworks = new Map(options.config.profiles.map((p) => [p.schedulerName, newFramework(p, handle)]));
-    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec } }));
-    const queue: QueuedPod[] = [];
-    pods.forEach((pod, seq) => {
+    const sched = new ReferenceScheduler(cluster, options.config, options.seed);
+    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec }, ...(p.status ? { status: { ...p.status } } : {}) }));
+    const pending: PodRef[] = [];
+    pods.forEach((pod) => {
       if (terminal(pod)) return;
-      let info: PodInfo;
-      try {
-        info = parsePod(pod, cluster.priorityClasses);
-      } catch (err) {
-        if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', pod.metadata), field: err.field }, err.detail);
-        throw err;
-      }
-      if (pod.spec.nodeName) sched.addRunningPod(info);
-      else queue.push({ info, seq });
+      const ref: PodRef = { key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority: 0 };
+      ref.priority = sched.info(ref).priority;
+      if (pod.spec.nodeName) sched.addRunningPod(ref);
+      else pending.push(ref);
     });
-    const first = frameworks.values().next().value as Framework | undefined;
-    const sorter = first?.points.queueSort[0];
-    queue.sort((a, b) => (sorter?.less ? (sorter.less(a, b) ? -1 : sorter.less(b, a) ? 1 : a.seq - b.seq) : a.seq - b.seq));
-
-    const placements: Placement[] = [];
-    const explain: PodExplain[] = [];
+    const driver = new SchedulingDriver(sched, {
+      podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
+      podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
+      explain: options.explain === true,
+    });
+    driver.enqueue(pending);
+    driver.runUntilIdle();
     const skipped = new Set<string>();
-    for (const q of queue) {
-      const pod = q.info;
-      const profile = profileFor(options.config, pod.pod.spec.schedulerName);
-      if (!profile) {
-        placements.push({ pod: pod.key, node: null, reason: `no profile for schedulerName "${pod.schedulerName}"` });
-        continue;
-      }
-      const fw = frameworks.get(profile.schedulerName)!;
-      for (const n of profile.notBuilt) skipped.add(n);
-      const gate = fw.points.preEnqueue.map((p) => p.preEnqueue?.(pod)).find((s) => s && s.code !== 'Success');
-      if (gate) {
-        placements.push({ pod: pod.key, node: null, reason: SCHEDULING_GATED_MESSAGE });
-        continue;
-      }
-      const d = sched.scheduleOne(fw, pod, options.explain === true);
-      if (d.explain) explain.push(d.explain);
-      if (d.node) {
-        // Reserve/Permit/Bind: assume at once, then DefaultBinder sets spec.nodeName.
-        d.node.addPod(pod);
-        pod.pod.spec.nodeName = d.node.name;
-        placements.push({ pod: pod.key, node: d.node.name });
-      } else {
-        placements.push({ pod: pod.key, node: null, reason: d.reason! });
-      }
+    for (const ref of pending) {
+      const profile = profileFor(options.config, ref.pod.spec.schedulerName);
+      if (profile) for (const n of referenceSkipped(profile)) skipped.add(n);
     }
-    const result: ScheduleOutcome['result'] = { placements, preemptions: [] };
-    if (options.explain) result.explain = explain;
+    const result: ScheduleOutcome['result'] = {
+      placements: driver.results().map((r) => (r.node ? { pod: r.key, node: r.node } : { pod: r.key, node: null, reason: r.reason! })),
+      preemptions: driver.preemptions,
+    };
+    if (options.explain) result.explain = driver.explain;
     if (skipped.size > 0) result.skippedPlugins = [...skipped];
     return { result, pods };
   }

@@ -1,0 +1,332 @@
+// The scheduling queue and loop, engine-neutral, on a simulated clock (upstream pkg/scheduler/backend/queue and
+// schedule_one.go). The driver owns time, the three queues, the nominator and the metrics; an engine plugs in
+// through CycleBackend (one scheduling cycle, bind, PostFilter, removal).
+//
+//  - activeQ: PrioritySort (higher priority first, then earlier timestamp; ties in enqueue order).
+//  - backoffQ: a pod that failed waits initial * 2^(attempts-1), capped at max (podInitialBackoffSeconds /
+//    podMaxBackoffSeconds), counted from its last failure; completed pods are flushed to activeQ on the 1 s tick.
+//  - unschedulable set: failed pods wait for a cluster event one of their rejecting plugins registers for
+//    (UNSCHEDULABLE_EVENTS); the event moves them to backoffQ (still backing off) or activeQ. Pods that failed
+//    with no rejecting plugin (errors) go straight to backoffQ. Pods left unschedulable for 5 minutes are flushed
+//    on the 30 s tick when time is advanced with advance(); runUntilIdle() never waits for that.
+//  - SchedulingGates: gated pods never enter activeQ (upstream PreEnqueue).
+// A scheduling attempt takes no simulated time; timestamps are (time, sequence) pairs so later failures sort
+// after earlier enqueues, as real timestamps do.
+
+import type { Node } from '../k8s/types.js';
+import { fitErrorMessage } from './sampling.js';
+import type { AttemptContext, AttemptResult, Nominations, PodExplain, PodRef, Preemption, PreemptionResult } from './types.js';
+
+/** What an engine implements for the driver. All calls are synchronous; the driver calls them one at a time. */
+export interface CycleBackend {
+  /** PreEnqueue: null to admit, else why the pod may not enter activeQ (gated: waits; !gated: dropped for good). */
+  admit(pod: PodRef): { reason: string; gated: boolean } | null;
+  /** One scheduling cycle: PreFilter..Score and selectHost. No side effects on the cluster. */
+  attempt(pod: PodRef, ctx: AttemptContext): AttemptResult;
+  /** Assume + bind the pod on `node` (sets pod.spec.nodeName). */
+  bind(pod: PodRef, node: string, now: number): void;
+  /** PostFilter after a failed attempt (the one just returned); null when no PostFilter plugin is enabled. */
+  preempt(pod: PodRef, failure: AttemptResult, ctx: AttemptContext): PreemptionResult | null;
+  /** The pod (bound or not) is deleted / evicted. */
+  remove(key: string): void;
+  /** A node joins the cluster. */
+  addNode?(node: Node): void;
+}
+
+export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodAdd' | 'AssignedPodDelete';
+
+/** Which plugins a cluster event can help (upstream EventsToRegister, without the finer QueueingHints). */
+export const UNSCHEDULABLE_EVENTS: Record<ClusterEvent, ReadonlySet<string>> = {
+  NodeAdd: new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity', 'ImageLocality']),
+  NodeUpdate: new Set(['NodeUnschedulable', 'TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']),
+  AssignedPodAdd: new Set(['PodTopologySpread', 'InterPodAffinity']),
+  AssignedPodDelete: new Set(['NodeResourcesFit', 'NodePorts', 'PodTopologySpread', 'InterPodAffinity']),
+};
+
+/** Upstream DefaultPodMaxInUnschedulablePodsDuration and the flush periods. */
+export const MAX_IN_UNSCHEDULABLE_MS = 5 * 60 * 1000;
+export const UNSCHEDULABLE_FLUSH_PERIOD_MS = 30 * 1000;
+export const BACKOFF_FLUSH_PERIOD_MS = 1000;
+
+export interface QueueMetrics {
+  attempts: number;
+  scheduled: number;
+  /** Failed attempts. */
+  unschedulable: number;
+  /** Successful preemptions (a node nominated, victims evicted). */
+  preemptionAttempts: number;
+  victims: number;
+  /** Per bound pod: simulated ms from first enqueue to bind. */
+  podSchedulingMs: Map<string, number>;
+}
+
+export interface DriverOptions {
+  podInitialBackoffSeconds: number;
+  podMaxBackoffSeconds: number;
+  explain?: boolean;
+  /** Called after every attempt (metrics hooks). */
+  onAttempt?: (pod: PodRef, result: AttemptResult, now: number) => void;
+}
+
+type Where = 'active' | 'backoff' | 'unschedulable' | 'gated' | 'done';
+
+interface Entry {
+  ref: PodRef;
+  /** Upstream Timestamp: (time, sequence). */
+  ts: number;
+  tsSeq: number;
+  /** Input order among pods enqueued together (final tie-break). */
+  order: number;
+  attempts: number;
+  backoffExpiry: number;
+  unschedulableSince: number;
+  unschedulablePlugins: string[];
+  where: Where;
+  firstEnqueue: number;
+  nominatedNode?: string;
+  lastReason?: string;
+}
+
+export class SchedulingDriver implements Nominations {
+  now = 0;
+  readonly metrics: QueueMetrics = { attempts: 0, scheduled: 0, unschedulable: 0, preemptionAttempts: 0, victims: 0, podSchedulingMs: new Map() };
+  readonly preemptions: Preemption[] = [];
+  readonly explain: PodExplain[] = [];
+  private readonly entries = new Map<string, Entry>();
+  /** Pods in the order they were first enqueued (after PrioritySort of each enqueue batch). */
+  private readonly order: Entry[] = [];
+  private seq = 0;
+  private readonly nominated = new Map<string, PodRef[]>();
+  private lastUnschedulableFlush = 0;
+
+  constructor(private readonly backend: CycleBackend, private readonly opts: DriverOptions) {}
+
+  // ---- Nominations ----
+  podsOn(node: string): readonly PodRef[] {
+    return this.nominated.get(node) ?? [];
+  }
+
+  private nominate(e: Entry, node: string | undefined): void {
+    if (e.nominatedNode) {
+      const list = this.nominated.get(e.nominatedNode)!;
+      list.splice(list.indexOf(e.ref), 1);
+      if (list.length === 0) this.nominated.delete(e.nominatedNode);
+    }
+    e.nominatedNode = node;
+    if (node) {
+      let list = this.nominated.get(node);
+      if (!list) this.nominated.set(node, (list = []));
+      list.push(e.ref);
+    }
+    const status = (e.ref.pod.status ??= {});
+    if (node) status.nominatedNodeName = node;
+    else delete status.nominatedNodeName;
+  }
+
+  // ---- Operations ----
+
+  /** Adds pending pods (sorted by PrioritySort within the batch for reporting order, then queued). */
+  enqueue(pods: readonly PodRef[]): void {
+    const batch = pods.map((ref, i) => ({ ref, i })).sort((a, b) => b.ref.priority - a.ref.priority || a.i - b.i);
+    for (const { ref } of batch) {
+      const e: Entry = {
+        ref, ts: this.now, tsSeq: this.seq++, order: this.order.length, attempts: 0, backoffExpiry: 0, unschedulableSince: 0,
+        unschedulablePlugins: [], where: 'active', firstEnqueue: this.now,
+      };
+      if (ref.pod.status?.nominatedNodeName) this.nominate(e, ref.pod.status.nominatedNodeName);
+      this.entries.set(ref.key, e);
+      this.order.push(e);
+      const gate = this.backend.admit(ref);
+      if (gate) {
+        e.lastReason = gate.reason;
+        e.where = gate.gated ? 'gated' : 'done';
+      }
+    }
+  }
+
+  addNodes(nodes: readonly Node[]): void {
+    for (const n of nodes) this.backend.addNode?.(n);
+    if (nodes.length > 0) this.moveAll('NodeAdd');
+  }
+
+  /** Deletes pods (bound or pending); frees their resources and requeues pods the deletion can help. */
+  deletePods(keys: readonly string[]): void {
+    let boundDeleted = false;
+    for (const key of keys) {
+      const e = this.entries.get(key);
+      if (e) {
+        this.nominate(e, undefined);
+        e.where = 'done';
+        e.lastReason ??= 'deleted';
+      }
+      if (!e || e.ref.pod.spec.nodeName) boundDeleted = true;
+      this.backend.remove(key);
+    }
+    if (boundDeleted) this.moveAll('AssignedPodDelete');
+  }
+
+  /** Tells the driver about a pod bound outside it (running pods of the input are the backend's business). */
+  podAssigned(): void {
+    this.moveAll('AssignedPodAdd');
+  }
+
+  /** Upstream MoveAllToActiveOrBackoffQueue for an event. */
+  moveAll(event: ClusterEvent): void {
+    const helps = UNSCHEDULABLE_EVENTS[event];
+    for (const e of this.order) {
+      if (e.where !== 'unschedulable') continue;
+      if (e.unschedulablePlugins.length > 0 && !e.unschedulablePlugins.some((p) => helps.has(p))) continue;
+      this.requeue(e);
+    }
+  }
+
+  private requeue(e: Entry): void {
+    e.where = e.backoffExpiry > this.now ? 'backoff' : 'active';
+  }
+
+  /** Upstream calculateBackoffDuration. */
+  backoffMs(attempts: number): number {
+    if (attempts === 0) return 0;
+    const max = this.opts.podMaxBackoffSeconds * 1000;
+    let d = this.opts.podInitialBackoffSeconds * 1000;
+    for (let i = 1; i < attempts; i++) {
+      if (d > max - d) return max;
+      d += d;
+    }
+    return d;
+  }
+
+  private less(a: Entry, b: Entry): boolean {
+    if (a.ref.priority !== b.ref.priority) return a.ref.priority > b.ref.priority;
+    if (a.ts !== b.ts) return a.ts < b.ts;
+    return a.tsSeq < b.tsSeq;
+  }
+
+  private popActive(): Entry | undefined {
+    let best: Entry | undefined;
+    for (const e of this.order) if (e.where === 'active' && (!best || this.less(e, best))) best = e;
+    return best;
+  }
+
+  /** Backoff flush (1 s tick) and, when `leftovers`, the 5-minute unschedulable flush (30 s tick). */
+  private flush(leftovers: boolean): void {
+    for (const e of this.order) if (e.where === 'backoff' && e.backoffExpiry <= this.now) e.where = 'active';
+    if (leftovers && this.now - this.lastUnschedulableFlush >= UNSCHEDULABLE_FLUSH_PERIOD_MS) {
+      this.lastUnschedulableFlush = this.now - (this.now % UNSCHEDULABLE_FLUSH_PERIOD_MS);
+      for (const e of this.order) {
+        if (e.where === 'unschedulable' && this.now - e.unschedulableSince > MAX_IN_UNSCHEDULABLE_MS) this.requeue(e);
+      }
+    }
+  }
+
+  /** The next 1 s tick at or after the earliest backoff expiry, or undefined when backoffQ is empty. */
+  private nextBackoffTick(): number | undefined {
+    let t: number | undefined;
+    for (const e of this.order) if (e.where === 'backoff' && (t === undefined || e.backoffExpiry < t)) t = e.backoffExpiry;
+    if (t === undefined) return undefined;
+    return Math.ceil(t / BACKOFF_FLUSH_PERIOD_MS) * BACKOFF_FLUSH_PERIOD_MS;
+  }
+
+  /** One scheduling cycle for the best pod of activeQ; false when activeQ is empty. */
+  scheduleOne(): boolean {
+    const e = this.popActive();
+    if (!e) return false;
+    const ctx: AttemptContext = { nominations: this, nominatedNode: e.nominatedNode, explain: this.opts.explain === true, now: this.now };
+    const r = this.backend.attempt(e.ref, ctx);
+    e.attempts++;
+    this.metrics.attempts++;
+    if (r.explain) this.explain.push(r.explain);
+    this.opts.onAttempt?.(e.ref, r, this.now);
+    if (r.node) {
+      this.backend.bind(e.ref, r.node, this.now);
+      this.nominate(e, undefined);
+      e.where = 'done';
+      e.lastReason = undefined;
+      this.metrics.scheduled++;
+      this.metrics.podSchedulingMs.set(e.ref.key, this.now - e.firstEnqueue);
+      this.moveAll('AssignedPodAdd');
+      return true;
+    }
+    this.metrics.unschedulable++;
+    const pf = this.backend.preempt(e.ref, r, ctx);
+    let post = pf?.message;
+    if (pf) {
+      if (pf.nominatedNode !== undefined) this.nominate(e, pf.nominatedNode ?? undefined);
+      if (pf.nominatedNode && pf.victims.length > 0) {
+        this.metrics.preemptionAttempts++;
+        this.metrics.victims += pf.victims.length;
+        for (const v of pf.victims) this.preemptions.push({ victim: v, preemptor: e.ref.key, node: pf.nominatedNode });
+        this.clearLowerNominated(e, pf.nominatedNode);
+      }
+    }
+    if (r.fitError) {
+      const f = r.fitError;
+      e.lastReason = fitErrorMessage(f.numAllNodes, f.reasonsPerNode, f.preFilterMsg, post || undefined);
+    } else {
+      e.lastReason = r.error ?? 'unschedulable';
+      post = undefined;
+    }
+    // Failed: timestamp now; unschedulable set, or backoffQ for errors (no rejecting plugin).
+    e.ts = this.now;
+    e.tsSeq = this.seq++;
+    e.backoffExpiry = this.now + this.backoffMs(e.attempts);
+    e.unschedulablePlugins = r.unschedulablePlugins;
+    e.unschedulableSince = this.now;
+    // Upstream sends pods failing without a rejecting plugin (errors) to backoffQ and retries them forever; here they
+    // wait in the unschedulable set like the others, and any cluster event moves them.
+    e.where = 'unschedulable';
+    if (pf && pf.victims.length > 0) {
+      for (const v of pf.victims) {
+        const ve = this.entries.get(v);
+        if (ve) ve.lastReason = `preempted by ${e.ref.key} on ${pf.nominatedNode}`;
+      }
+      this.deletePods(pf.victims);
+    }
+    return true;
+  }
+
+  /** Upstream prepareCandidate: lower-priority pods nominated to the node lose their nomination and are reactivated. */
+  private clearLowerNominated(preemptor: Entry, node: string): void {
+    for (const ref of [...this.podsOn(node)]) {
+      if (ref.priority >= preemptor.ref.priority) continue;
+      const e = this.entries.get(ref.key)!;
+      this.nominate(e, undefined);
+      if (e.where === 'unschedulable' || e.where === 'backoff') e.where = 'active';
+    }
+  }
+
+  /** Schedules until activeQ and backoffQ are empty, moving the clock to backoff expiries as needed. */
+  runUntilIdle(maxAttempts = Number.MAX_SAFE_INTEGER): void {
+    for (let n = 0; n < maxAttempts; n++) {
+      this.flush(false);
+      if (this.scheduleOne()) continue;
+      const t = this.nextBackoffTick();
+      if (t === undefined) return;
+      this.now = Math.max(this.now, t);
+    }
+  }
+
+  /** Lets `ms` of simulated time pass, scheduling whatever becomes ready on the way (ticks every second). */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      this.flush(true);
+      while (this.scheduleOne()) this.flush(true);
+      if (this.now >= end) return;
+      this.now = Math.min(end, Math.floor(this.now / BACKOFF_FLUSH_PERIOD_MS) * BACKOFF_FLUSH_PERIOD_MS + BACKOFF_FLUSH_PERIOD_MS);
+    }
+  }
+
+  /** Where a pod is (tests, metrics). */
+  state(key: string): { where: Where; attempts: number; backoffExpiry: number; nominatedNode?: string; reason?: string } | undefined {
+    const e = this.entries.get(key);
+    return e && { where: e.where, attempts: e.attempts, backoffExpiry: e.backoffExpiry, nominatedNode: e.nominatedNode, reason: e.lastReason };
+  }
+
+  /** Every enqueued pod in first-enqueue order, with its node (bound) or last reason. */
+  results(): { key: string; node: string | null; reason?: string }[] {
+    return this.order.map((e) => (e.where === 'done' && e.lastReason === undefined && e.ref.pod.spec.nodeName
+      ? { key: e.ref.key, node: e.ref.pod.spec.nodeName }
+      : { key: e.ref.key, node: null, reason: e.lastReason ?? 'pending' }));
+  }
+}
