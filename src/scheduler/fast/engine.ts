@@ -14,6 +14,10 @@ import { podPriority } from '../podinfo.js';
 import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
 import type { Engine, NodeExplain, Placement, PodExplain, PluginScore, ScheduleOptions, ScheduleOutcome } from '../types.js';
 import { IntLabelCache } from './nodeselector.js';
+import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
+
+/** Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay. */
+export const PARALLEL_MIN_NODES = 1000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, fitsNode, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
@@ -63,8 +67,14 @@ export class FastScheduler {
   private readonly reqScratch = new Float64Array(64);
   private readonly allocScratch = new Float64Array(64);
 
-  constructor(readonly cluster: ClusterObjects, readonly options: ScheduleOptions, tables?: ClusterTables) {
+  private readonly shards: ShardRunner | undefined;
+  private readonly shardPlans = new Map<SpecPlan, ShardPlan | null>();
+  /** Cycles that ran on the shard workers (for tests and bench output). */
+  shardedCycles = 0;
+
+  constructor(readonly cluster: ClusterObjects, readonly options: ScheduleOptions, tables?: ClusterTables, shards?: ShardRunner) {
     this.t = tables ?? buildTables(cluster);
+    this.shards = shards;
     const nodes = this.t.nodes;
     const imageNodes = new Map<number, number>();
     const I = nodes.imageSlots;
@@ -180,6 +190,14 @@ export class FastScheduler {
     if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
+    if (this.shards && !ex && !plan.allowedRows && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+      const sp = this.shardPlan(rt, plan);
+      if (sp) {
+        const node = this.scheduleSharded(rt, plan, sp);
+        if (node !== null) return { node };
+        // No feasible node: the single-thread path below states the reasons.
+      }
+    }
     const rows = this.rows;
     let found = 0;
     let processed = 0;
@@ -326,6 +344,98 @@ export class FastScheduler {
     }
   }
 
+  /** The shard form of a plan, or null when a score plugin needs the single-thread path. */
+  private shardPlan(rt: ProfileRuntime, plan: SpecPlan): ShardPlan | null {
+    const cached = this.shardPlans.get(plan);
+    if (cached !== undefined) return cached;
+    const { profile } = rt;
+    const scores = new Set(profile.plugins.score);
+    const w = (n: string) => profile.scoreWeights[n] ?? 1;
+    let sp: ShardPlan | null = null;
+    const fitOk = !scores.has('NodeResourcesFit') || rt.fitFast >= 0;
+    const balOk = !scores.has('NodeResourcesBalancedAllocation') || plan.res.balancedSkip || rt.balancedFast;
+    if (fitOk && balOk) {
+      sp = {
+        id: this.shardPlans.size + 1,
+        staticPass: plan.staticPass, runsPorts: plan.runsPorts, runsFit: plan.runsFit, hostPorts: plan.hostPorts,
+        fitIndex: plan.res.fitIndex, fitAmount: plan.res.fitAmount, requestsNothing: plan.res.requestsNothing,
+        imageRaw: plan.imageRaw,
+        recipe: {
+          fitStrategy: scores.has('NodeResourcesFit') ? rt.fitFast : -1,
+          fitWeight: w('NodeResourcesFit'),
+          fitCpuWeight: rt.fitResources.weights[0] ?? 0, fitMemWeight: rt.fitResources.weights[1] ?? 0,
+          podNzCpu: plan.res.fitScoreReq[0] ?? 0, podNzMem: plan.res.fitScoreReq[1] ?? 0,
+          balancedWeight: scores.has('NodeResourcesBalancedAllocation') && !plan.res.balancedSkip ? w('NodeResourcesBalancedAllocation') : 0,
+          podCpu: plan.res.balancedReq[0] ?? 0, podMem: plan.res.balancedReq[1] ?? 0,
+          imageWeight: scores.has('ImageLocality') && !plan.imageUniform ? w('ImageLocality') : 0,
+        },
+      };
+    }
+    this.shardPlans.set(plan, sp);
+    return sp;
+  }
+
+  /**
+   * One cycle on the shard workers, for cycles that examine every node: each shard filters and
+   * scores its range; here the normalised plugins (when not uniform) are added and the host is
+   * selected exactly as selectHostIn would over the feasible nodes in visiting order. Returns the
+   * chosen row, or null when no node is feasible.
+   */
+  private scheduleSharded(rt: ProfileRuntime, plan: SpecPlan, sp: ShardPlan): number | null {
+    const shards = this.shards!;
+    shards.job(sp, this.t.nodes);
+    this.shardedCycles++;
+    const { feasible, partial, results, workers } = shards;
+    const order = this.order;
+    const len = order.length;
+    let found = 0;
+    for (let w = 0; w < workers; w++) found += results[w * RESULT_STRIDE + R_FEASIBLE]!;
+    if (found === 0) return null;
+    const start = this.nextStartNodeIndex % len;
+    const profile = rt.profile;
+    const scores = profile.plugins.score;
+    const taint = scores.includes('TaintToleration') && !plan.taintUniform;
+    const affinity = scores.includes('NodeAffinity') && plan.affinityRaw !== null && !plan.affinityUniform;
+    if (found > 1 && (taint || affinity)) {
+      // Normalisation needs the feasible set: gather it in visiting order, then finish here.
+      const rows = this.rows;
+      const totals = this.totals;
+      let j = 0;
+      for (let i = 0, pos = start; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
+        if (feasible[pos] === 0) continue;
+        rows[j] = order[pos]!;
+        totals[j++] = partial[pos]!;
+      }
+      for (const name of ['TaintToleration', 'NodeAffinity']) {
+        if ((name === 'TaintToleration' && !taint) || (name === 'NodeAffinity' && !affinity)) continue;
+        this.rawScores(rt, plan, name, found);
+        defaultNormalize(this.raw, found, name === 'TaintToleration');
+        const wt = profile.scoreWeights[name] ?? 1;
+        for (let k = 0; k < found; k++) totals[k]! += this.raw[k]! * wt;
+      }
+      return rows[selectHostIn(totals, found, this.rng)]!;
+    }
+    // Every contribution is in the partial totals: the max and its ties come from the shard summaries.
+    let max = -Infinity;
+    let ties = 0;
+    for (let w = 0; w < workers; w++) {
+      const r = w * RESULT_STRIDE;
+      if (results[r + R_FEASIBLE] === 0) continue;
+      const m = results[r + R_MAX]!;
+      if (m > max) {
+        max = m;
+        ties = results[r + R_TIES]!;
+      } else if (m === max) {
+        ties += results[r + R_TIES]!;
+      }
+    }
+    let k = ties === 1 ? 0 : this.rng.intn(ties);
+    for (let i = 0, pos = start; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
+      if (feasible[pos] === 1 && partial[pos] === max && k-- === 0) return order[pos]!;
+    }
+    throw new Error('sharded cycle: the chosen tie was not found');
+  }
+
   /** Assume + bind: the pod's requests, non-zero requests, pod count and host ports go onto node n. */
   bind(podRow: number, n: number, pod: Pod, priority: number): void {
     accountPod(this.t.nodes, this.t.pods, podRow, n, 1);
@@ -389,10 +499,12 @@ function terminal(pod: Pod): boolean {
 
 export class FastEngine implements Engine {
   readonly name = 'fast' as const;
-  constructor(private readonly tables?: ClusterTables) {}
+  /** Set after schedule(): how many cycles ran on the shard workers. */
+  lastShardedCycles = 0;
+  constructor(private readonly tables?: ClusterTables, private readonly shards?: ShardRunner) {}
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
-    const sched = new FastScheduler(cluster, options, this.tables);
+    const sched = new FastScheduler(cluster, options, this.tables, this.shards);
     const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec } }));
     const queue: { row: number; priority: number }[] = [];
     const priorities = new Int32Array(pods.length);
@@ -443,6 +555,7 @@ export class FastEngine implements Engine {
     const result: ScheduleOutcome['result'] = { placements, preemptions: [] };
     if (options.explain) result.explain = explain;
     if (skipped.size > 0) result.skippedPlugins = [...skipped];
+    this.lastShardedCycles = sched.shardedCycles;
     return { result, pods };
   }
 }

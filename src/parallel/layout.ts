@@ -1,0 +1,55 @@
+// Shared-memory layout of the sharded Filter/Score hand-off between the main thread and the shard
+// workers. Slot indices are named here and nowhere else.
+//
+// control: Int32Array on a SharedArrayBuffer
+//   C_SEQ     job sequence number; the main thread increments it to start a job (workers Atomics.wait on it)
+//   C_CMD     CMD_JOB or CMD_STOP
+//   C_PLAN    id of the compiled plan the job uses (workers receive plans through their MessagePort first)
+//   C_DONE    number of workers finished with the current job (the main thread waits on it)
+//   C_READY   number of workers that entered their loop
+//   C_TABLE   NodeTable generation the job expects (a reallocated table is sent through the port first)
+//   C_ERROR   set to 1 by a worker that caught an error (its message goes through the port)
+// Per node position p (position in the scheduler's node order, not the table row):
+//   feasible[p] 1 when the node passes every filter; partial[p] the weighted sum of the scores the
+//   worker computes (see ShardRecipe).
+// results: Float64Array, RESULT_STRIDE per worker: max partial total among its feasible nodes, how
+//   many feasible nodes reach that max, how many feasible nodes it found.
+
+export const C_SEQ = 0;
+export const C_CMD = 1;
+export const C_PLAN = 2;
+export const C_DONE = 3;
+export const C_READY = 4;
+export const C_TABLE = 5;
+export const C_ERROR = 6;
+export const CONTROL_WORDS = 16;
+
+export const CMD_JOB = 1;
+export const CMD_STOP = 2;
+/** Fault injection for tests: the worker named in C_PLAN throws (FAULT_THROW) or exits its thread (FAULT_EXIT). */
+export const CMD_FAULT = 3;
+export const FAULT_THROW = 1;
+export const FAULT_EXIT = 2;
+export const C_FAULT = 7;
+
+import type { MessagePort } from 'node:worker_threads';
+
+export { RESULT_STRIDE, R_MAX, R_TIES, R_FEASIBLE } from '../scheduler/fast/shard.js';
+export type { ShardPlan, ShardRecipe } from '../scheduler/fast/shard.js';
+
+export interface ShardTask {
+  workerIndex: number;
+  workers: number;
+  control: Int32Array;
+  nodeBuffer: SharedArrayBuffer;
+  order: Int32Array;
+  feasible: Uint8Array;
+  partial: Float64Array;
+  results: Float64Array;
+  port: MessagePort;
+}
+
+/** Positions [from, to) of worker w among `workers` over `n` nodes: contiguous, sizes differ by at most one. */
+export function shardRange(n: number, workers: number, w: number): [number, number] {
+  return [Math.floor((n * w) / workers), Math.floor((n * (w + 1)) / workers)];
+}

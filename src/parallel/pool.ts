@@ -1,0 +1,141 @@
+// The shard pool: N worker threads (piscina owns their lifecycle) that each filter and score a
+// contiguous range of node positions for one pod at a time. The main thread posts a job by bumping
+// a sequence number in shared memory and blocks on Atomics.wait until every shard is done, then
+// reduces. Plans and reallocated node tables reach the workers through MessagePorts before the job.
+
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { RunFailure } from '../k8s/errors.js';
+import type { NodeTable } from '../model/tables.js';
+import type { ShardRunner } from '../scheduler/fast/shard.js';
+import {
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
+} from './layout.js';
+
+/** A shard that has not answered for this long is taken as dead. */
+export const SHARD_TIMEOUT_MS = 30_000;
+
+export class ShardPool implements ShardRunner {
+  readonly workers: number;
+  readonly control: Int32Array;
+  readonly feasible: Uint8Array;
+  readonly partial: Float64Array;
+  readonly results: Float64Array;
+  private readonly ports: MessagePort[] = [];
+  private readonly sentPlans = new Set<number>();
+  private readonly tasks: Promise<number>[] = [];
+  private generation = 0;
+  private closed = false;
+  /** Set once a shard failed: the pool must not be used again. */
+  broken = false;
+
+  private constructor(private readonly piscina: Piscina, workers: number, n: number) {
+    this.workers = workers;
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    this.feasible = new Uint8Array(new SharedArrayBuffer(Math.max(n, 1)));
+    this.partial = new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8));
+    this.results = new Float64Array(new SharedArrayBuffer(workers * RESULT_STRIDE * 8));
+  }
+
+  /** Starts `workers` shard threads over `nodes` visited in `order`; resolves once every loop runs. */
+  static async open(workers: number, nodes: NodeTable, order: Int32Array): Promise<ShardPool> {
+    if (!Number.isInteger(workers) || workers < 1) throw new RunFailure(`--workers must be a positive integer, got ${workers}`);
+    const piscina = new Piscina({
+      filename: new URL('./shard-worker.js', import.meta.url).href,
+      minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000,
+    });
+    const pool = new ShardPool(piscina, workers, order.length);
+    const sharedOrder = new Int32Array(new SharedArrayBuffer(Math.max(order.length, 1) * 4)).subarray(0, order.length);
+    sharedOrder.set(order);
+    for (let w = 0; w < workers; w++) {
+      const { port1, port2 } = new MessageChannel();
+      pool.ports.push(port1);
+      const task: ShardTask = {
+        workerIndex: w, workers, control: pool.control, nodeBuffer: nodes.buffer, order: sharedOrder,
+        feasible: pool.feasible, partial: pool.partial, results: pool.results, port: port2,
+      };
+      const run = piscina.run(task, { transferList: [port2] }) as Promise<number>;
+      run.catch(() => undefined); // surfaced through the control block or close()
+      pool.tasks.push(run);
+    }
+    pool.generation = nodes.generation;
+    Atomics.store(pool.control, C_TABLE, nodes.generation);
+    const deadline = Date.now() + SHARD_TIMEOUT_MS;
+    while (Atomics.load(pool.control, C_READY) < workers) {
+      if (Date.now() > deadline) {
+        await pool.close();
+        throw new RunFailure(`shard workers did not start within ${SHARD_TIMEOUT_MS / 1000} s`);
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return pool;
+  }
+
+  /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
+  job(plan: ShardPlan, nodes: NodeTable): void {
+    if (this.closed || this.broken) throw new RunFailure('shard pool is closed');
+    if (nodes.generation !== this.generation) {
+      this.generation = nodes.generation;
+      for (const p of this.ports) p.postMessage({ nodeBuffer: nodes.buffer, generation: nodes.generation });
+      Atomics.store(this.control, C_TABLE, nodes.generation);
+    }
+    if (!this.sentPlans.has(plan.id)) {
+      for (const p of this.ports) p.postMessage({ plan });
+      this.sentPlans.add(plan.id);
+    }
+    const c = this.control;
+    Atomics.store(c, C_DONE, 0);
+    Atomics.store(c, C_PLAN, plan.id);
+    Atomics.store(c, C_CMD, CMD_JOB);
+    Atomics.add(c, C_SEQ, 1);
+    Atomics.notify(c, C_SEQ);
+    this.awaitDone(SHARD_TIMEOUT_MS);
+  }
+
+  private awaitDone(timeoutMs: number): void {
+    const c = this.control;
+    const start = Date.now();
+    for (;;) {
+      const done = Atomics.load(c, C_DONE);
+      if (done >= this.workers) break;
+      if (Atomics.wait(c, C_DONE, done, Math.min(1000, timeoutMs)) === 'timed-out' && Date.now() - start >= timeoutMs) {
+        this.broken = true;
+        throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
+      }
+    }
+    if (Atomics.load(c, C_ERROR) !== 0) {
+      this.broken = true;
+      const msgs: string[] = [];
+      for (const p of this.ports) {
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+          const e = (m.message as { error?: string }).error;
+          if (e) msgs.push(e);
+        }
+      }
+      throw new RunFailure(`shard worker failed: ${msgs.join('; ') || 'unknown error'}`);
+    }
+  }
+
+  /** Test hook: makes worker `w` throw (or exit its thread) on a job, through the same wait as job(). */
+  injectFault(w: number, kind: 'throw' | 'exit'): void {
+    const c = this.control;
+    Atomics.store(c, C_DONE, 0);
+    Atomics.store(c, C_PLAN, w);
+    Atomics.store(c, C_FAULT, kind === 'exit' ? FAULT_EXIT : FAULT_THROW);
+    Atomics.store(c, C_CMD, CMD_FAULT);
+    Atomics.add(c, C_SEQ, 1);
+    Atomics.notify(c, C_SEQ);
+    this.awaitDone(kind === 'exit' ? 2000 : SHARD_TIMEOUT_MS);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, C_CMD, CMD_STOP);
+    Atomics.add(this.control, C_SEQ, 1);
+    Atomics.notify(this.control, C_SEQ);
+    await Promise.allSettled(this.tasks);
+    for (const p of this.ports) p.close();
+    await this.piscina.destroy();
+  }
+}

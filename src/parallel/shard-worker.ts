@@ -1,0 +1,70 @@
+// A shard worker: wraps the shared NodeTable, then loops for the life of the pool. Each job filters
+// and scores its contiguous range of node positions for one pod and writes feasible flags, partial
+// totals and a small summary into shared memory. Piscina owns the thread's lifecycle; the per-pod
+// hand-off uses Atomics (a message per pod would cost more than the work).
+
+import { receiveMessageOnPort } from 'node:worker_threads';
+import { newInterners } from '../model/intern.js';
+import { NodeTable } from '../model/tables.js';
+import {
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
+  type ShardPlan, type ShardTask,
+} from './layout.js';
+import { scoreShard } from '../scheduler/fast/shard.js';
+
+interface PortMessage {
+  plan?: ShardPlan;
+  nodeBuffer?: SharedArrayBuffer;
+  generation?: number;
+}
+
+export default function runShard(task: ShardTask): number {
+  const { control, order, feasible, partial, results, port, workerIndex, workers } = task;
+  let nodes = NodeTable.wrap(task.nodeBuffer, newInterners());
+  let generation = 0;
+  const plans = new Map<number, ShardPlan>();
+  const drain = () => {
+    for (;;) {
+      const m = receiveMessageOnPort(port);
+      if (!m) return;
+      const msg = m.message as PortMessage;
+      if (msg.plan) plans.set(msg.plan.id, msg.plan);
+      if (msg.nodeBuffer) {
+        nodes = NodeTable.wrap(msg.nodeBuffer, newInterners());
+        generation = msg.generation!;
+      }
+    }
+  };
+  let seq = Atomics.load(control, C_SEQ);
+  Atomics.add(control, C_READY, 1);
+  Atomics.notify(control, C_READY);
+  let jobs = 0;
+  for (;;) {
+    Atomics.wait(control, C_SEQ, seq);
+    seq = Atomics.load(control, C_SEQ);
+    const cmd = Atomics.load(control, C_CMD);
+    if (cmd === CMD_STOP) break;
+    try {
+      if (cmd === CMD_FAULT && Atomics.load(control, C_PLAN) === workerIndex) {
+        if (Atomics.load(control, C_FAULT) === FAULT_EXIT) process.exit(3);
+        throw new Error(`injected fault in shard ${workerIndex}`);
+      }
+      drain();
+      if (Atomics.load(control, C_TABLE) !== generation) throw new Error(`shard ${workerIndex}: node table generation ${Atomics.load(control, C_TABLE)} not received`);
+      const plan = plans.get(Atomics.load(control, C_PLAN));
+      if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
+      const [from, to] = shardRange(order.length, workers, workerIndex);
+      scoreShard(nodes, plan, order, from, to, feasible, partial, results, workerIndex * RESULT_STRIDE);
+      jobs++;
+    } catch (err) {
+      results[workerIndex * RESULT_STRIDE + R_FEASIBLE] = 0;
+      results[workerIndex * RESULT_STRIDE + R_MAX] = 0;
+      results[workerIndex * RESULT_STRIDE + R_TIES] = 0;
+      port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+      Atomics.store(control, C_ERROR, 1);
+    }
+    Atomics.add(control, C_DONE, 1);
+    Atomics.notify(control, C_DONE);
+  }
+  return jobs;
+}

@@ -1,0 +1,78 @@
+// Sharded scheduling on worker threads: identical placements for every worker count, and a worker
+// that throws or dies fails the run with a clear error.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng } from '../src/model/rng.js';
+import { emptyClusterObjects, type ClusterObjects, type PodSpec } from '../src/k8s/types.js';
+import { parseSchedulerConfig } from '../src/scheduler/config.js';
+import { FastEngine, FastScheduler } from '../src/scheduler/fast/engine.js';
+import { ShardPool } from '../src/parallel/pool.js';
+import { buildTables } from '../src/model/cluster.js';
+import { RunFailure } from '../src/k8s/errors.js';
+
+function cluster(seed: number, nodes: number, pods: number): ClusterObjects {
+  const rng = createRng(`shards-${seed}`);
+  const c = emptyClusterObjects();
+  for (let i = 0; i < nodes; i++) {
+    c.nodes.push({
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name: `n-${i}`, labels: { 'topology.kubernetes.io/zone': `z${i % 3}`, tier: rng.pick(['a', 'b']) } },
+      spec: { taints: rng.chance(0.1) ? [{ key: 'spot', effect: rng.pick(['NoSchedule', 'PreferNoSchedule'] as const) }] : [] },
+      status: {
+        allocatable: { cpu: rng.pick(['2', '4', '8']), memory: rng.pick(['8Gi', '16Gi', '32Gi']), pods: '110' },
+        images: rng.chance(0.3) ? [{ names: ['app:1'], sizeBytes: 300 * 2 ** 20 }] : [],
+      },
+    });
+  }
+  const specs: PodSpec[] = [
+    { containers: [{ name: 'c', image: 'app:1', resources: { requests: { cpu: '500m', memory: '1Gi' } } }] },
+    { containers: [{ name: 'c', resources: { requests: { cpu: '1', memory: '512Mi' } } }], tolerations: [{ key: 'spot', operator: 'Exists' }] },
+    { containers: [{ name: 'c' }], affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] } }] } } },
+    { containers: [{ name: 'c', resources: { requests: { cpu: '3', memory: '20Gi' } } }] },
+    { containers: [{ name: 'c', resources: { requests: { cpu: '64' } } }] },
+  ];
+  for (let i = 0; i < pods; i++) c.pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default' }, spec: rng.pick(specs) });
+  return c;
+}
+
+const config = parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', percentageOfNodesToScore: 100 });
+
+test('placements are identical with 0, 1, 2 and 3 shard workers', async () => {
+  const c = cluster(1, 1500, 400);
+  const base = new FastEngine().schedule(c, { config, seed: 7 });
+  for (const workers of [1, 2, 3]) {
+    const tables = buildTables(c);
+    const order = new FastScheduler(c, { config, seed: 7 }, tables).order;
+    const pool = await ShardPool.open(workers, tables.nodes, order);
+    try {
+      const engine = new FastEngine(tables, pool);
+      const out = engine.schedule(c, { config, seed: 7 });
+      assert.ok(engine.lastShardedCycles > 300, `${workers} workers: only ${engine.lastShardedCycles} sharded cycles`);
+      assert.deepEqual(out.result.placements, base.result.placements, `${workers} workers`);
+    } finally {
+      await pool.close();
+    }
+  }
+  // Some pods must have failed to fit, so the fallback path for reasons ran too.
+  assert.ok(base.result.placements.some((p) => p.node === null));
+});
+
+test('a shard worker that throws fails the job with its message; one that exits is reported', async () => {
+  const c = cluster(2, 1200, 1);
+  const tables = buildTables(c);
+  const order = new FastScheduler(c, { config, seed: 1 }, tables).order;
+  const pool = await ShardPool.open(2, tables.nodes, order);
+  try {
+    assert.throws(() => pool.injectFault(1, 'throw'), (e: unknown) => e instanceof RunFailure && /injected fault in shard 1/.test(e.message));
+    assert.throws(() => new FastEngine(tables, pool).schedule(c, { config, seed: 1 }), (e: unknown) => e instanceof RunFailure && /closed/.test(e.message));
+  } finally {
+    await pool.close();
+  }
+  const pool2 = await ShardPool.open(2, tables.nodes, order);
+  try {
+    assert.throws(() => pool2.injectFault(0, 'exit'), (e: unknown) => e instanceof RunFailure && /stopped answering/.test(e.message));
+  } finally {
+    await pool2.close();
+  }
+});
