@@ -72,4 +72,4 @@ function main(): void {
   sums = {};
 }
 
-main();
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) main();

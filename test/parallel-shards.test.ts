@@ -71,7 +71,7 @@ test('a shard worker that throws fails the job with its message; one that exits 
   }
   const pool2 = await ShardPool.open(2, tables.nodes, order);
   try {
-    assert.throws(() => pool2.injectFault(0, 'exit'), (e: unknown) => e instanceof RunFailure && /stopped answering/.test(e.message));
+    assert.throws(() => pool2.injectFault(1, 'exit'), (e: unknown) => e instanceof RunFailure && /stopped answering/.test(e.message));
   } finally {
     await pool2.close();
   }

@@ -1,19 +1,24 @@
-// The shard pool: N worker threads (piscina owns their lifecycle) that each filter and score a
-// contiguous range of node positions for one pod at a time. The main thread posts a job by bumping
-// a sequence number in shared memory and blocks on Atomics.wait until every shard is done, then
-// reduces. Plans and reallocated node tables reach the workers through MessagePorts before the job.
+// The shard pool: N compute threads that each filter and score a contiguous range of node
+// positions for one pod at a time — the main thread takes shard 0 and N-1 worker threads (piscina
+// owns their lifecycle) take the others. The main thread posts a job by bumping a sequence number in
+// shared memory, computes its own shard, then waits (spinning briefly, then Atomics.wait) until
+// every worker is done, and reduces. A cycle is ~100 µs, so sleeping threads' wake-up latency
+// matters: workers spin for a short while before they sleep. Plans and reallocated node tables
+// reach the workers through MessagePorts before the job.
 
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { RunFailure } from '../k8s/errors.js';
 import type { NodeTable } from '../model/tables.js';
-import type { ShardRunner } from '../scheduler/fast/shard.js';
+import { scoreShard, type ShardRunner } from '../scheduler/fast/shard.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, shardRange, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
 export const SHARD_TIMEOUT_MS = 30_000;
+/** Atomics.load polls before sleeping on a futex (a few tens of µs). */
+export const SPIN = 20_000;
 
 export class ShardPool implements ShardRunner {
   readonly workers: number;
@@ -29,25 +34,31 @@ export class ShardPool implements ShardRunner {
   /** Set once a shard failed: the pool must not be used again. */
   broken = false;
 
+  /** Worker threads (workers - 1: the main thread computes shard 0). */
+  private readonly threads: number;
+  private order: Int32Array = new Int32Array(0);
+
   private constructor(private readonly piscina: Piscina, workers: number, n: number) {
     this.workers = workers;
+    this.threads = workers - 1;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.feasible = new Uint8Array(new SharedArrayBuffer(Math.max(n, 1)));
     this.partial = new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8));
     this.results = new Float64Array(new SharedArrayBuffer(workers * RESULT_STRIDE * 8));
   }
 
-  /** Starts `workers` shard threads over `nodes` visited in `order`; resolves once every loop runs. */
+  /** Starts `workers - 1` shard threads (the main thread is the first shard) over `nodes` visited in `order`. */
   static async open(workers: number, nodes: NodeTable, order: Int32Array): Promise<ShardPool> {
     if (!Number.isInteger(workers) || workers < 1) throw new RunFailure(`--workers must be a positive integer, got ${workers}`);
     const piscina = new Piscina({
       filename: new URL('./shard-worker.js', import.meta.url).href,
-      minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000,
+      minThreads: workers - 1, maxThreads: Math.max(1, workers - 1), concurrentTasksPerWorker: 1, idleTimeout: 60_000,
     });
     const pool = new ShardPool(piscina, workers, order.length);
     const sharedOrder = new Int32Array(new SharedArrayBuffer(Math.max(order.length, 1) * 4)).subarray(0, order.length);
     sharedOrder.set(order);
-    for (let w = 0; w < workers; w++) {
+    pool.order = sharedOrder;
+    for (let w = 1; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
       pool.ports.push(port1);
       const task: ShardTask = {
@@ -61,7 +72,7 @@ export class ShardPool implements ShardRunner {
     pool.generation = nodes.generation;
     Atomics.store(pool.control, C_TABLE, nodes.generation);
     const deadline = Date.now() + SHARD_TIMEOUT_MS;
-    while (Atomics.load(pool.control, C_READY) < workers) {
+    while (Atomics.load(pool.control, C_READY) < workers - 1) {
       if (Date.now() > deadline) {
         await pool.close();
         throw new RunFailure(`shard workers did not start within ${SHARD_TIMEOUT_MS / 1000} s`);
@@ -89,6 +100,8 @@ export class ShardPool implements ShardRunner {
     Atomics.store(c, C_CMD, CMD_JOB);
     Atomics.add(c, C_SEQ, 1);
     Atomics.notify(c, C_SEQ);
+    const [from, to] = shardRange(this.order.length, this.workers, 0);
+    scoreShard(nodes, plan, this.order, from, to, this.feasible, this.partial, this.results, 0);
     this.awaitDone(SHARD_TIMEOUT_MS);
   }
 
@@ -96,8 +109,9 @@ export class ShardPool implements ShardRunner {
     const c = this.control;
     const start = Date.now();
     for (;;) {
-      const done = Atomics.load(c, C_DONE);
-      if (done >= this.workers) break;
+      let done = Atomics.load(c, C_DONE);
+      for (let spin = 0; spin < SPIN && done < this.threads; spin++) done = Atomics.load(c, C_DONE);
+      if (done >= this.threads) break;
       if (Atomics.wait(c, C_DONE, done, Math.min(1000, timeoutMs)) === 'timed-out' && Date.now() - start >= timeoutMs) {
         this.broken = true;
         throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);

@@ -12,6 +12,8 @@ import {
 } from './layout.js';
 import { scoreShard } from '../scheduler/fast/shard.js';
 
+const SPIN = 20_000;
+
 interface PortMessage {
   plan?: ShardPlan;
   nodeBuffer?: SharedArrayBuffer;
@@ -40,6 +42,8 @@ export default function runShard(task: ShardTask): number {
   Atomics.notify(control, C_READY);
   let jobs = 0;
   for (;;) {
+    // Spin a little before sleeping: the next pod usually comes within microseconds.
+    for (let spin = 0; spin < SPIN && Atomics.load(control, C_SEQ) === seq; spin++);
     Atomics.wait(control, C_SEQ, seq);
     seq = Atomics.load(control, C_SEQ);
     const cmd = Atomics.load(control, C_CMD);

@@ -430,7 +430,18 @@ export class FastScheduler {
       }
     }
     let k = ties === 1 ? 0 : this.rng.intn(ties);
-    for (let i = 0, pos = start; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
+    let from = 0;
+    if (start === 0) {
+      // Visiting order is shard order: skip whole shards whose ties come before the k-th.
+      for (let w = 0; w < workers; w++) {
+        const r = w * RESULT_STRIDE;
+        const t = results[r + R_FEASIBLE] !== 0 && results[r + R_MAX] === max ? results[r + R_TIES]! : 0;
+        if (k < t) break;
+        k -= t;
+        from = Math.floor((len * (w + 1)) / workers);
+      }
+    }
+    for (let i = 0, pos = (start + from) % len; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
       if (feasible[pos] === 1 && partial[pos] === max && k-- === 0) return order[pos]!;
     }
     throw new Error('sharded cycle: the chosen tie was not found');

@@ -1,0 +1,50 @@
+// Issue 5 bench: percentageOfNodesToScore 100 on 5,000 nodes — one thread against shard workers.
+// Usage: node dist/bench/scheduler-parallel.js [nodes] [pods] [runs]
+
+import os from 'node:os';
+import { parseSchedulerConfig } from '../src/scheduler/config.js';
+import { FastEngine, FastScheduler } from '../src/scheduler/fast/engine.js';
+import { ShardPool } from '../src/parallel/pool.js';
+import { buildTables } from '../src/model/cluster.js';
+import { basicCluster } from './scheduler-basic.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const nodes = Number(process.argv[2] ?? 5000);
+  const pods = Number(process.argv[3] ?? 4000);
+  const runs = Number(process.argv[4] ?? 3);
+  console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log(`dataset: ${nodes} default nodes, ${pods} default pods, percentageOfNodesToScore 100, seed 1`);
+  const cluster = basicCluster(nodes, pods);
+  const config = parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', percentageOfNodesToScore: 100 });
+  const rates: Record<string, number[]> = {};
+  let reference: string | undefined;
+  for (let r = 0; r < runs; r++) {
+    for (const workers of [0, 1, 2]) {
+      const tables = buildTables(cluster);
+      const order = new FastScheduler(cluster, { config, seed: 1 }, tables).order;
+      const pool = workers > 0 ? await ShardPool.open(workers, tables.nodes, order) : undefined;
+      const engine = new FastEngine(tables, pool);
+      const t0 = process.hrtime.bigint();
+      const out = engine.schedule(cluster, { config, seed: 1 });
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      await pool?.close();
+      const sig = out.result.placements.map((p) => p.node).join(',');
+      reference ??= sig;
+      if (sig !== reference) throw new Error(`placements differ with ${workers} workers`);
+      (rates[workers === 0 ? 'one thread' : `${workers} workers`] ??= []).push(pods / s);
+    }
+  }
+  const one = median(rates['one thread']!);
+  for (const [k, v] of Object.entries(rates)) {
+    const m = median(v);
+    console.log(`${k.padEnd(11)} median ${m.toFixed(0)} pods/s (${v.map((x) => x.toFixed(0)).join(', ')}), ${(m / one).toFixed(2)}x one thread`);
+  }
+  console.log('placements identical across worker counts: true');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
