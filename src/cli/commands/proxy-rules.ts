@@ -4,11 +4,11 @@ import { loadInputs } from '../../k8s/load.js';
 import { IptablesProxier, type SyncResult } from '../../network/iptables/proxier.js';
 import { parseCidr } from '../../network/ip.js';
 import { networkState } from '../../network/state.js';
+import { runNftables } from './proxy-rules-nft.js';
 import { printJson, UsageError } from '../common.js';
 
 export async function run(args: string[], opts: Record<string, unknown>): Promise<number> {
   const mode = (opts.mode as string | undefined) ?? 'iptables';
-  if (mode === 'nftables') throw new UsageError('proxy-rules --mode nftables: not yet implemented (issue 7)');
   const node = opts.node as string;
   const cidr = opts.clusterCidr as string | undefined;
   if (cidr !== undefined && !parseCidr(cidr)) throw new UsageError(`--cluster-cidr: not a valid CIDR: ${JSON.stringify(cidr)}`);
@@ -22,6 +22,9 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   if (nodeIPs.length === 0) {
     const n = first.nodes.find((x) => x.metadata.name === node);
     nodeIPs = (n?.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+  }
+  if (mode === 'nftables') {
+    return runNftables(states, first, { node, nodeIPs, clusterCIDR: cidr ? parseCidr(cidr)!.text : undefined, masqueradeBit: bit, output });
   }
   const proxier = new IptablesProxier({
     nodeName: node, nodeIPs, clusterCIDR: cidr ? parseCidr(cidr)!.text : undefined, masqueradeBit: bit,
