@@ -1,0 +1,148 @@
+// The engine-neutral queue driver (src/scheduler/queue.ts) over the reference backend: backoff timing on the
+// simulated clock, requeue by cluster events, scheduling gates, metrics.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { emptyClusterObjects, type ClusterObjects } from '../src/k8s/types.js';
+import { defaultSchedulerConfig, parseSchedulerConfig, API_VERSION } from '../src/scheduler/config.js';
+import { SchedulingDriver } from '../src/scheduler/queue.js';
+import { ReferenceScheduler } from '../src/scheduler/reference/scheduler.js';
+import type { PodRef } from '../src/scheduler/types.js';
+import { SCHEDULING_GATED_MESSAGE } from '../src/scheduler/reference/plugins/simple.js';
+import { mkNode, mkPod, type CompactPod } from './scheduler-helpers.js';
+
+function setup(cluster: ClusterObjects, config = defaultSchedulerConfig()) {
+  const sched = new ReferenceScheduler(cluster, config, 1);
+  const driver = new SchedulingDriver(sched, { podInitialBackoffSeconds: config.podInitialBackoffSeconds, podMaxBackoffSeconds: config.podMaxBackoffSeconds });
+  const ref = (c: CompactPod, i = 0): PodRef => {
+    const pod = mkPod(c, i);
+    const r: PodRef = { key: `default/${pod.metadata.name}`, pod, priority: c.priority ?? 0 };
+    return r;
+  };
+  for (const p of cluster.pods) {
+    const r: PodRef = { key: `default/${p.metadata.name}`, pod: p, priority: p.spec.priority ?? 0 };
+    sched.addRunningPod(r);
+  }
+  return { sched, driver, ref };
+}
+
+const cpu = (v: string) => [{ requests: { cpu: v } }];
+
+test('backoff: 1 s doubling, capped at podMaxBackoffSeconds (default 10 s and a custom profile)', () => {
+  const { driver } = setup(emptyClusterObjects());
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => driver.backoffMs(a)), [1000, 2000, 4000, 8000, 10000, 10000]);
+  assert.equal(driver.backoffMs(0), 0);
+  const cfg = parseSchedulerConfig({ apiVersion: API_VERSION, kind: 'KubeSchedulerConfiguration', podInitialBackoffSeconds: 2, podMaxBackoffSeconds: 5 });
+  const d2 = setup(emptyClusterObjects(), cfg).driver;
+  assert.deepEqual([1, 2, 3].map((a) => d2.backoffMs(a)), [2000, 4000, 5000]);
+});
+
+test('a pod rejected by NodeResourcesFit waits for a pod deletion, then for its backoff on the 1 s tick', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', alloc: { cpu: '1' } }));
+  c.pods.push(mkPod({ name: 'old', nodeName: 'n1', containers: cpu('1') }));
+  const { driver, ref } = setup(c);
+  const b = ref({ name: 'b', containers: cpu('1') });
+  driver.enqueue([b]);
+  driver.runUntilIdle();
+  assert.equal(driver.state('default/b')!.where, 'unschedulable');
+  assert.match(driver.state('default/b')!.reason!, /^0\/1 nodes are available: 1 Insufficient cpu\./);
+  assert.equal(driver.now, 0, 'nothing to wait for: the clock does not move');
+  // Another pod binding (AssignedPodAdd) cannot help a resource rejection.
+  driver.enqueue([ref({ name: 'tiny', containers: cpu('0') })]);
+  driver.runUntilIdle();
+  assert.equal(driver.state('default/b')!.where, 'unschedulable');
+  // Deleting the running pod helps: b goes to backoffQ (expiry 1 s after its failure) and is scheduled at t = 1 s.
+  driver.now = 400;
+  driver.deletePods(['default/old']);
+  assert.equal(driver.state('default/b')!.where, 'backoff');
+  driver.runUntilIdle();
+  assert.equal(b.pod.spec.nodeName, 'n1');
+  assert.equal(driver.now, 1000);
+  assert.equal(driver.metrics.podSchedulingMs.get('default/b'), 1000);
+  assert.equal(driver.metrics.attempts, 3);
+  assert.equal(driver.metrics.scheduled, 2);
+});
+
+test('an event after the backoff expired moves the pod straight to activeQ', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', alloc: { cpu: '1' } }));
+  const { driver, ref } = setup(c);
+  const b = ref({ name: 'b', containers: cpu('2') });
+  driver.enqueue([b]);
+  driver.runUntilIdle();
+  driver.advance(5000);
+  assert.equal(driver.now, 5000);
+  assert.equal(driver.state('default/b')!.where, 'unschedulable');
+  driver.addNodes([mkNode({ name: 'n2', alloc: { cpu: '4' } })]);
+  assert.equal(driver.state('default/b')!.where, 'active');
+  driver.runUntilIdle();
+  assert.equal(b.pod.spec.nodeName, 'n2');
+  assert.equal(driver.now, 5000);
+});
+
+test('repeated failures double the backoff: second failure waits 2 s', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', alloc: { cpu: '1' } }));
+  const { driver, ref } = setup(c);
+  driver.enqueue([ref({ name: 'b', containers: cpu('2') })]);
+  driver.runUntilIdle(); // attempt 1 at t=0
+  driver.addNodes([mkNode({ name: 'n2', alloc: { cpu: '1' } })]); // does not help, but moves it (backoff until 1 s)
+  driver.runUntilIdle(); // attempt 2 at t=1000
+  assert.equal(driver.now, 1000);
+  assert.deepEqual(driver.state('default/b')!.attempts, 2);
+  assert.equal(driver.state('default/b')!.backoffExpiry, 3000);
+  driver.addNodes([mkNode({ name: 'n3', alloc: { cpu: '2' } })]);
+  driver.runUntilIdle();
+  assert.equal(driver.now, 3000);
+  assert.equal(driver.results().find((r) => r.key === 'default/b')!.node, 'n3');
+});
+
+test('pods left unschedulable for 5 minutes are retried on the 30 s flush when time advances', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', alloc: { cpu: '1' } }));
+  const { driver, ref } = setup(c);
+  driver.enqueue([ref({ name: 'b', containers: cpu('2') })]);
+  driver.runUntilIdle();
+  driver.advance(5 * 60 * 1000);
+  assert.equal(driver.state('default/b')!.attempts, 1);
+  driver.advance(30 * 1000);
+  assert.equal(driver.state('default/b')!.attempts, 2);
+});
+
+test('InterPodAffinity rejection is retried when a matching pod is bound (AssignedPodAdd)', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', labels: { zone: 'a' } }));
+  const { driver, ref } = setup(c);
+  const web = ref({ name: 'web', labels: { app: 'web' }, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' }] } } });
+  driver.enqueue([web]);
+  driver.runUntilIdle();
+  assert.equal(driver.state('default/web')!.where, 'unschedulable');
+  assert.match(driver.state('default/web')!.reason!, /didn't match pod affinity rules/);
+  driver.enqueue([ref({ name: 'db', labels: { app: 'db' } })]);
+  driver.runUntilIdle();
+  assert.equal(web.pod.spec.nodeName, 'n1');
+  assert.equal(driver.now, 1000);
+});
+
+test('gated pods never enter activeQ and report the gating message', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1' }));
+  const { driver, ref } = setup(c);
+  driver.enqueue([ref({ name: 'g', schedulingGates: ['example.com/wait'] }), ref({ name: 'p' })]);
+  driver.runUntilIdle();
+  assert.equal(driver.state('default/g')!.where, 'gated');
+  assert.equal(driver.state('default/g')!.attempts, 0);
+  assert.deepEqual(driver.results(), [{ key: 'default/g', node: null, reason: SCHEDULING_GATED_MESSAGE }, { key: 'default/p', node: 'n1' }]);
+});
+
+test('activeQ order: priority, then enqueue order; a failed pod re-enters behind pods enqueued earlier', () => {
+  const c = emptyClusterObjects();
+  c.nodes.push(mkNode({ name: 'n1', alloc: { pods: '3' } }));
+  const { driver, ref } = setup(c);
+  const order: string[] = [];
+  (driver as unknown as { opts: { onAttempt: (p: PodRef) => void } }).opts.onAttempt = (p) => order.push(p.key);
+  driver.enqueue([ref({ name: 'a' }), ref({ name: 'b', priority: 5 }), ref({ name: 'c' })]);
+  driver.runUntilIdle();
+  assert.deepEqual(order, ['default/b', 'default/a', 'default/c']);
+});
