@@ -1,0 +1,138 @@
+// Runs selected workloads of a workload file: parameters resolved (and scaled), a fresh simulated
+// cluster and scheduler per workload, the ops interpreted, metrics summarised (cli.md `kubescale run`).
+
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseAllDocuments } from 'yaml';
+import { InputError } from '../k8s/errors.js';
+import type { ClusterObjects } from '../k8s/types.js';
+import { createRng } from '../model/rng.js';
+import { defaultSchedulerConfig, parseSchedulerConfig, type SchedulerConfig } from '../scheduler/config.js';
+import { workloadMetrics, type WorkloadMetrics } from './metrics.js';
+import { runOps } from './ops.js';
+import { QueueDriver } from './queue-driver.js';
+import { TemplateCache } from './templates.js';
+import { countParams, loadWorkloadFile, resolveOps, scaleParams, selectWorkloads, type ParamValue, type TestCase, type Workload } from './workload.js';
+
+export interface RunOptions {
+  caseName?: string;
+  workloadName?: string;
+  /** Only workloads carrying this label (on the workload or its test case). */
+  label?: string;
+  engine: 'fast' | 'reference';
+  seed: number;
+  scale?: number;
+  /** --config: overrides every test case's schedulerConfigPath. */
+  configPath?: string;
+  workers?: number;
+  attemptMs?: number;
+  windowMs?: number;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+  /** Called with each workload's final cluster (for --dump-state). */
+  onState?: (state: ClusterObjects, result: WorkloadResult) => void;
+}
+
+export interface WorkloadResult {
+  testCase: string;
+  workload: string;
+  params: Record<string, ParamValue>;
+  engine: string;
+  workers: number;
+  seed: number;
+  metrics: WorkloadMetrics;
+  threshold: number | null;
+  passed: boolean;
+  labels: string[];
+  warnings: string[];
+  /** Some measured pods that stayed unbound (at most 5), for a quick look. */
+  unboundExamples?: string[];
+  skippedPlugins?: string[];
+}
+
+export interface Environment {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+}
+
+export function environment(): Environment {
+  const c = cpus();
+  return { node: process.version, cpus: c.length, cpuModel: c[0]?.model ?? 'unknown' };
+}
+
+export function loadSchedulerConfigFile(path: string): SchedulerConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError({ file: path }, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+    if (doc.errors.length > 0) throw new InputError({ file: path }, doc.errors[0]!.message.split('\n')[0]!);
+    const obj = doc.toJS() as unknown;
+    if (obj && typeof obj === 'object' && (obj as { kind?: unknown }).kind === 'KubeSchedulerConfiguration') return parseSchedulerConfig(obj, path);
+  }
+  throw new InputError({ file: path }, 'no KubeSchedulerConfiguration found');
+}
+
+/** Decodes the file and resolves every selected workload's parameters up front (all errors before any run). */
+export function planRuns(file: string, opts: Pick<RunOptions, 'caseName' | 'workloadName' | 'label' | 'scale'>) {
+  const cases = loadWorkloadFile(file);
+  // Every workload of every case is checked (unused/missing parameters), not only the selected ones.
+  for (const tc of cases) for (const w of tc.workloads) resolveOps(tc, w);
+  return selectWorkloads(cases, file, opts.caseName, opts.workloadName, opts.label).map(({ tc, w }) => {
+    const params = opts.scale !== undefined ? scaleParams(w.params, countParams(tc.ops), opts.scale) : w.params;
+    return { tc, w, params, ops: resolveOps(tc, w, params) };
+  });
+}
+
+export function runWorkload(tc: TestCase, w: Workload, params: Record<string, ParamValue>, ops: ReturnType<typeof resolveOps>, opts: RunOptions, templates = new TemplateCache()): WorkloadResult {
+  const config = opts.configPath ? loadSchedulerConfigFile(opts.configPath) : tc.schedulerConfigPath ? loadSchedulerConfigFile(tc.schedulerConfigPath) : defaultSchedulerConfig();
+  const t0 = performance.now();
+  const warnings: string[] = [];
+  const driver = new QueueDriver({ engine: opts.engine, config, seed: opts.seed, attemptMs: opts.attemptMs, warn: (m) => warnings.push(m) });
+  const gates = { ...tc.featureGates, ...w.featureGates };
+  if (Object.keys(gates).length > 0) opts.log?.(`${tc.name}/${w.name}: feature gates ${JSON.stringify(gates)} are recorded, not simulated`);
+  const outcome = runOps(ops, { driver, templates, rng: createRng(opts.seed), defaultPodTemplatePath: tc.defaultPodTemplatePath, log: opts.log });
+  warnings.push(...outcome.warnings);
+  if (outcome.phases.length === 0) warnings.push('no op collects metrics (collectMetrics or start/stopCollectingMetrics): throughput is 0');
+  const metrics = workloadMetrics(outcome.phases, {
+    totalWallSeconds: (performance.now() - t0) / 1000,
+    simulatedSeconds: driver.now() / 1000,
+    windowMs: opts.windowMs,
+  });
+  const threshold = w.threshold ?? null;
+  const skipped = driver.skippedPlugins();
+  const result: WorkloadResult = {
+    testCase: tc.name,
+    workload: w.name,
+    params,
+    engine: driver.engine,
+    workers: opts.workers ?? 1,
+    seed: opts.seed,
+    metrics,
+    threshold,
+    passed: threshold === null || metrics.SchedulingThroughput.Average >= threshold,
+    labels: [...new Set([...tc.labels, ...w.labels])],
+    warnings,
+    ...(outcome.unboundMeasured.length > 0 ? { unboundExamples: outcome.unboundMeasured } : {}),
+    ...(skipped.length > 0 ? { skippedPlugins: skipped } : {}),
+  };
+  opts.onState?.(driver.state(), result);
+  return result;
+}
+
+export function runWorkloadFile(file: string, opts: RunOptions): WorkloadResult[] {
+  const plan = planRuns(file, opts);
+  const templates = new TemplateCache();
+  const results: WorkloadResult[] = [];
+  for (const { tc, w, params, ops } of plan) {
+    opts.log?.(`running ${tc.name}/${w.name} ${JSON.stringify(params)} on the ${opts.engine} engine`);
+    const r = runWorkload(tc, w, params, ops, opts, templates);
+    for (const m of r.warnings) opts.warn?.(`${tc.name}/${w.name}: ${m}`);
+    results.push(r);
+  }
+  return results;
+}
