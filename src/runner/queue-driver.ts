@@ -41,15 +41,41 @@ interface Timer {
   cancelled: boolean;
 }
 
+let fastProbe: boolean | undefined;
+
+/**
+ * Whether the fast engine can drive a workload: a CycleBackend that takes nodes added after
+ * construction and pods it was not constructed with. Probed once on a one-node cluster.
+ */
+function fastBackendUsable(opts: QueueDriverOptions): boolean {
+  if (fastProbe !== undefined) return fastProbe;
+  const proto = FastScheduler.prototype as unknown as Partial<CycleBackend>;
+  if (typeof proto.attempt !== 'function' || typeof proto.addNode !== 'function' || typeof proto.remove !== 'function') return (fastProbe = false);
+  try {
+    const cluster = emptyClusterObjects();
+    const b = new FastScheduler(cluster, { config: opts.config, seed: 1 }) as unknown as CycleBackend;
+    b.addNode!({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'probe', labels: { 'kubernetes.io/hostname': 'probe' } }, status: { allocatable: { cpu: '1', memory: '1Gi', pods: '10' } } });
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'default' }, spec: { containers: [{ name: 'c' }] } };
+    const ref: PodRef = { key: 'default/probe', pod, priority: 0 };
+    b.admit(ref);
+    const r = b.attempt(ref, { nominations: { podsOn: () => [] }, explain: false, now: 0 });
+    if (r.node !== 'probe') return (fastProbe = false);
+    b.bind(ref, 'probe', 0);
+    b.remove(ref.key);
+    return (fastProbe = true);
+  } catch {
+    return (fastProbe = false);
+  }
+}
+
 /** An engine that can back the queue driver with nodes and pods added and removed as the run goes. */
 function makeBackend(opts: QueueDriverOptions, cluster: ClusterObjects): { backend: CycleBackend; engine: string } {
   if (opts.engine === 'fast') {
-    const proto = FastScheduler.prototype as unknown as Partial<CycleBackend>;
-    if (typeof proto.attempt === 'function' && typeof proto.addNode === 'function' && typeof proto.remove === 'function') {
+    if (fastBackendUsable(opts)) {
       const sched = new FastScheduler(cluster, { config: opts.config, seed: opts.seed }) as unknown as CycleBackend;
       return { backend: sched, engine: 'fast' };
     }
-    opts.warn?.('the fast engine does not implement the queue backend (CycleBackend with addNode/remove) yet; running the reference engine');
+    opts.warn?.('the fast engine cannot back the scheduling queue for a growing cluster yet (CycleBackend with addNode, and pods it has not seen at construction); running the reference engine');
   }
   return { backend: new ReferenceScheduler(cluster, opts.config, opts.seed), engine: 'reference' };
 }
