@@ -76,9 +76,13 @@ export function externallyAccessible(p: Pick<ServicePortInfo, 'nodePort' | 'load
   return p.nodePort !== 0 || p.loadBalancerVIPs.length > 0 || p.externalIPs.length > 0;
 }
 
-/** upstream ServicePort.UsesClusterEndpoints */
+/**
+ * upstream ServicePort.UsesClusterEndpoints: internal policy Cluster, or externally accessible at
+ * all (even with externalTrafficPolicy Local, the short-circuit rules for pod and node traffic
+ * jump to the Cluster chain).
+ */
 export function usesClusterEndpoints(p: ServicePortInfo): boolean {
-  return !p.internalPolicyLocal || (externallyAccessible(p) && !p.externalPolicyLocal);
+  return !p.internalPolicyLocal || externallyAccessible(p);
 }
 
 /** upstream ServicePort.UsesLocalEndpoints */
