@@ -5,14 +5,19 @@
 // the nodes the sampling visits, into reused scratch arrays. Reason texts and explain records are
 // built on the side path only when a node fails or --explain asks for them.
 
-import type { ClusterObjects, Pod, PodSpec } from '../../k8s/types.js';
+import type { ClusterObjects, Node, Pod, PodSpec } from '../../k8s/types.js';
 import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
-import { buildTables, addHostPorts, type ClusterTables } from '../../model/cluster.js';
+import { buildTables, addHostPorts, hostPortsOf, nodeAllocatable, type ClusterTables } from '../../model/cluster.js';
 import { accountPod, type NodeTable } from '../../model/tables.js';
-import { profileFor, type Profile } from '../config.js';
+import { NO_ID } from '../../model/intern.js';
+import { profileFor, type Profile, type SchedulerConfig } from '../config.js';
+import { SchedulingDriver, type CycleBackend } from '../queue.js';
 import { podPriority } from '../podinfo.js';
 import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
-import type { Engine, NodeExplain, Placement, PodExplain, PluginScore, ScheduleOptions, ScheduleOutcome } from '../types.js';
+import type {
+  AttemptContext, AttemptResult, Engine, FitErrorData, NodeExplain, Nominations, PodExplain, PodRef, PluginScore, PreemptionResult, ScheduleOptions,
+  ScheduleOutcome,
+} from '../types.js';
 import { IntLabelCache } from './nodeselector.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
 
@@ -20,7 +25,7 @@ import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRun
 export const PARALLEL_MIN_NODES = 1000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
-  balanced, defaultNormalize, fitReasons, fitsNode, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
+  balanced, defaultNormalize, fitReasons, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
   scoreResources, isCpuMem, scoreCpuMem, scoreLeastAndBalanced, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
 } from './kernels.js';
 
@@ -31,7 +36,25 @@ const NO_VICTIMS = 'No preemption victims found for incoming pod';
 interface FailStatus {
   reasons: string[];
   unresolvable: boolean;
+  plugin: string;
 }
+
+/** One cycle's outcome on table rows (the AttemptResult before node rows become names). */
+interface CycleOutcome {
+  node: number;
+  fitError?: FitErrorData;
+  error?: string;
+  plugins: string[];
+  explain?: PodExplain;
+  /** Nodes rejected as Unschedulable (not Unresolvable): where preemption could help. */
+  potential: number;
+}
+
+/** Plugins the fast engine implements; enabled ones outside this set are reported as skipped. */
+export const FAST_BUILT = new Set([
+  'SchedulingGates', 'PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
+  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder',
+]);
 
 /** What a profile needs resolved against the tables once. */
 interface ProfileRuntime {
@@ -47,27 +70,35 @@ interface ProfileRuntime {
   plans: Map<PodSpec, SpecPlan>;
 }
 
-export class FastScheduler {
+export class FastScheduler implements CycleBackend {
   readonly t: ClusterTables;
-  readonly ctx: RunContext;
+  ctx!: RunContext;
   /** Node rows in upstream's snapshot order (zones round-robin). */
-  readonly order: Int32Array;
+  order!: Int32Array;
   private nextStartNodeIndex = 0;
   private readonly rng: Rng;
   private readonly runtimes = new Map<string, ProfileRuntime>();
   private minBoundPriority = Infinity;
   // Scratch, sized to the node count: no allocation per pod or per node.
-  private readonly rows: Int32Array;
-  private readonly raw: Float64Array;
-  private readonly norm: Float64Array;
-  private readonly totals: Float64Array;
-  private readonly failRows: Int32Array;
+  private rows!: Int32Array;
+  private raw!: Float64Array;
+  private norm!: Float64Array;
+  private totals!: Float64Array;
+  private failRows!: Int32Array;
   /** scanFeasible's outputs: found, processed, failed. */
   private readonly scanOut = new Int32Array(3);
   private readonly reqScratch = new Float64Array(64);
   private readonly allocScratch = new Float64Array(64);
 
   private readonly shards: ShardRunner | undefined;
+  readonly config: SchedulerConfig;
+  /** "namespace/name" -> PodTable row (the row of the input pod). */
+  readonly podRows = new Map<string, number>();
+  private readonly refs = new Map<string, PodRef>();
+  private readonly nodeObjects: Node[];
+  private lastFailure: { key: string; profile: Profile; potential: number; numAllNodes: number } | undefined;
+  /** Set when any pod may be nominated to a node: filters then count nominated pods (slow path). */
+  private mayHaveNominations = false;
   private readonly shardPlans = new Map<SpecPlan, ShardPlan | null>();
   /** Cycles that ran on the shard workers (for tests and bench output). */
   shardedCycles = 0;
@@ -75,6 +106,25 @@ export class FastScheduler {
   constructor(readonly cluster: ClusterObjects, readonly options: ScheduleOptions, tables?: ClusterTables, shards?: ShardRunner) {
     this.t = tables ?? buildTables(cluster);
     this.shards = shards;
+    this.config = options.config;
+    this.nodeObjects = [...cluster.nodes];
+    cluster.pods.forEach((p, i) => {
+      this.podRows.set(`${p.metadata.namespace || 'default'}/${p.metadata.name}`, i);
+      if (p.status?.nominatedNodeName) this.mayHaveNominations = true;
+    });
+    this.rng = new Rng(options.seed);
+    this.rebuildNodeState();
+    const pc = this.t.pods.cols;
+    for (let p = 0; p < this.t.pods.count; p++) {
+      if (pc.node[p]! >= 0 && pc.phase[p]! !== 2 && pc.phase[p]! !== 3) this.minBoundPriority = Math.min(this.minBoundPriority, pc.priority[p]!);
+    }
+  }
+
+  /**
+   * Everything derived from the node set: image spread, the node-tree visiting order, scratch sizes,
+   * compiled plans (their bitsets span the node rows). Rebuilt when a node joins.
+   */
+  private rebuildNodeState(): void {
     const nodes = this.t.nodes;
     const imageNodes = new Map<number, number>();
     const I = nodes.imageSlots;
@@ -84,19 +134,16 @@ export class FastScheduler {
       for (const id of seen) imageNodes.set(id, (imageNodes.get(id) ?? 0) + 1);
     }
     this.ctx = { nodes, ints: new IntLabelCache(nodes.interners), imageNodes };
-    const zones = cluster.nodes.map((n) => zoneKey(n.metadata.labels));
-    this.order = Int32Array.from(nodeTreeOrder(zones), (i) => this.t.nodeIndex.get(cluster.nodes[i]!.metadata.name)!);
-    this.rng = new Rng(options.seed);
+    const zones = this.nodeObjects.map((n) => zoneKey(n.metadata.labels));
+    this.order = Int32Array.from(nodeTreeOrder(zones), (i) => this.t.nodeIndex.get(this.nodeObjects[i]!.metadata.name)!);
     const n = Math.max(nodes.count, 1);
     this.rows = new Int32Array(n);
     this.raw = new Float64Array(n);
     this.norm = new Float64Array(n);
     this.totals = new Float64Array(n);
     this.failRows = new Int32Array(n);
-    const pc = this.t.pods.cols;
-    for (let p = 0; p < this.t.pods.count; p++) {
-      if (pc.node[p]! >= 0 && pc.phase[p]! !== 2 && pc.phase[p]! !== 3) this.minBoundPriority = Math.min(this.minBoundPriority, pc.priority[p]!);
-    }
+    this.runtimes.clear();
+    this.shardPlans.clear();
   }
 
   runtime(profile: Profile): ProfileRuntime {
@@ -139,24 +186,17 @@ export class FastScheduler {
       let fail: FailStatus | null = null;
       if (isStaticFilter(name)) {
         const r = staticReason(name, plan, this.ctx, n);
-        if (r !== null) fail = { reasons: [r], unresolvable: true };
+        if (r !== null) fail = { reasons: [r], unresolvable: true, plugin: name };
       } else if (name === 'NodePorts') {
-        if (!portsFree(nodes, n, plan.hostPorts)) fail = { reasons: [ERR_NODE_PORTS], unresolvable: false };
+        if (!portsFree(nodes, n, plan.hostPorts)) fail = { reasons: [ERR_NODE_PORTS], unresolvable: false, plugin: name };
       } else if (name === 'NodeResourcesFit') {
         const f = fitReasons(nodes, n, plan.res);
-        if (f.reasons.length > 0) fail = f;
+        if (f.reasons.length > 0) fail = { ...f, plugin: name };
       }
       record?.(name, fail ? fail.reasons.join(', ') : 'ok');
       if (fail) return fail;
     }
     return null;
-  }
-
-  private feasible(plan: SpecPlan, n: number): boolean {
-    if (((plan.staticPass[n >>> 5]! >>> (n & 31)) & 1) === 0) return false;
-    if (plan.runsPorts && !portsFree(this.t.nodes, n, plan.hostPorts)) return false;
-    if (plan.runsFit && !fitsNode(this.t.nodes, n, plan.res)) return false;
-    return true;
   }
 
   private postFilterMessage(profile: Profile, pod: Pod, priority: number, potential: number, numAllNodes: number): string | undefined {
@@ -169,12 +209,32 @@ export class FastScheduler {
     return `preemption: ${fitErrorMessage(numAllNodes, reasons)}`;
   }
 
-  /** One scheduling attempt: the chosen node row, or -1 with the FitError text. */
-  scheduleOne(rt: ProfileRuntime, pod: Pod, priority: number, key: string, explain: boolean): { node: number; reason?: string; explain?: PodExplain } {
+  /**
+   * Filter result on node n, with the pods nominated to it (priority >= the pod's) counted first, as
+   * upstream's RunFilterPluginsWithNominatedPods: the node must pass with and without them.
+   */
+  private checkWithNominated(plan: SpecPlan, n: number, priority: number, key: string, noms: Nominations | undefined,
+    record: ((name: string, result: string) => void) | null): FailStatus | null {
+    const add = noms ? noms.podsOn(this.t.nodes.nodeName(n)).filter((r) => r.priority >= priority && r.key !== key) : [];
+    if (add.length === 0) return this.filterTrail(plan, n, record);
+    const rows = add.map((r) => this.podRows.get(r.key)!).filter((r) => r !== undefined);
+    for (const r of rows) this.account(r, n, 1);
+    let first: FailStatus | null;
+    try {
+      first = this.filterTrail(plan, n, record);
+    } finally {
+      for (const r of rows) this.account(r, n, -1);
+    }
+    if (first) return first;
+    return this.filterTrail(plan, n, record);
+  }
+
+  /** One scheduling cycle: PreFilter, the nominated node, sampled Filter, Score, selectHost. No side effects but the start index. */
+  cycle(rt: ProfileRuntime, pod: Pod, priority: number, key: string, ctx: AttemptContext): CycleOutcome {
     const nodes = this.t.nodes;
     const all = this.order.length;
-    const ex: PodExplain | undefined = explain ? { pod: key, nodes: [] } : undefined;
-    if (all === 0) return { node: -1, reason: 'no nodes available to schedule pods', explain: ex };
+    const ex: PodExplain | undefined = ctx.explain ? { pod: key, nodes: [] } : undefined;
+    if (all === 0) return { node: -1, error: 'no nodes available to schedule pods', plugins: [], explain: ex, potential: 0 };
     const profile = rt.profile;
     const plan = this.plan(rt, pod);
     if (plan.preFilterReject !== undefined) {
@@ -182,7 +242,29 @@ export class FastScheduler {
       if (ex) ex.preFilter = msg;
       // A conflict is UnschedulableAndUnresolvable; an empty narrowing is Unschedulable on every node.
       const potential = plan.allowedRows ? all : 0;
-      return { node: -1, reason: fitErrorMessage(all, [], msg, this.postFilterMessage(profile, pod, priority, potential, all)), explain: ex };
+      return { node: -1, fitError: { numAllNodes: all, reasonsPerNode: [], preFilterMsg: msg }, plugins: plan.allowedRows ? [...plan.narrowedBy] : ['NodeAffinity'], explain: ex, potential };
+    }
+    const noms = this.mayHaveNominations ? ctx.nominations : undefined;
+    const failures = new Map<number, FailStatus>();
+    const exRows = new Map<number, NodeExplain>();
+    const check = (n: number): boolean => {
+      const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: true, filters: {} } : undefined;
+      const fail = this.checkWithNominated(plan, n, priority, key, noms, ne ? (name, r) => { ne.filters[name] = r; } : null);
+      if (fail && !failures.has(n)) failures.set(n, fail);
+      if (ne) {
+        ne.feasible = !fail;
+        ex!.nodes.push(ne);
+        exRows.set(n, ne);
+      }
+      return !fail;
+    };
+
+    // Upstream evaluateNominatedNode: the nominated node alone first.
+    const nominatedRow = ctx.nominatedNode !== undefined ? this.t.nodeIndex.get(ctx.nominatedNode) ?? -1 : -1;
+    if (nominatedRow >= 0) {
+      const ok = check(nominatedRow);
+      this.nextStartNodeIndex = 0;
+      if (ok) return { node: nominatedRow, plugins: [], explain: ex, potential: 0 };
     }
 
     // The nodes this cycle may visit, in snapshot order.
@@ -190,52 +272,49 @@ export class FastScheduler {
     if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (this.shards && !ex && !plan.allowedRows && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+    if (this.shards && !ex && !noms && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
         const node = this.scheduleSharded(rt, plan, sp);
-        if (node !== null) return { node };
+        if (node !== null) return { node, plugins: [], potential: 0 };
         // No feasible node: the single-thread path below states the reasons.
       }
     }
     const rows = this.rows;
     let found = 0;
-    let processed = 0;
-    const failures: FailStatus[] = [];
-    const exRows = new Map<number, NodeExplain>();
-    if (!ex) {
+    if (!ex && !noms) {
       const failRows = this.failRows;
       scanFeasible(nodes, plan, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
       found = this.scanOut[0]!;
-      processed = this.scanOut[1]!;
       const failed = this.scanOut[2]!;
-      for (let i = 0; i < failed; i++) failures.push(this.filterTrail(plan, failRows[i]!, null)!);
+      for (let i = 0; i < failed; i++) {
+        const n = failRows[i]!;
+        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, n, null)!);
+      }
     } else {
       for (let i = 0; i < len && found < numToFind; i++) {
         const n = visit[(this.nextStartNodeIndex + i) % len]!;
-        processed++;
-        const ok = this.feasible(plan, n);
-        if (ok) rows[found++] = n;
-        const ne: NodeExplain = { node: nodes.nodeName(n), feasible: ok, filters: {} };
-        const fail = this.filterTrail(plan, n, (name, r) => { ne.filters[name] = r; });
-        if (!ok) failures.push(fail!);
-        ex.nodes.push(ne);
-        exRows.set(n, ne);
+        if (check(n)) rows[found++] = n;
       }
     }
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % all;
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
 
     if (found === 0) {
-      const reasons = failures.map((f) => f.reasons);
-      let potential = failures.filter((f) => !f.unresolvable).length;
+      const reasons: string[][] = [];
+      const plugins = new Set<string>();
+      let potential = 0;
+      for (const f of failures.values()) {
+        reasons.push(f.reasons);
+        plugins.add(f.plugin);
+        if (!f.unresolvable) potential++;
+      }
       if (plan.allowedRows) {
         const absent = `node(s) didn't satisfy plugin(s) [${[...plan.narrowedBy].sort().join(' ')}]`;
-        for (let i = failures.length; i < all; i++) reasons.push([absent]);
+        for (let i = failures.size; i < all; i++) reasons.push([absent]);
       }
-      potential = Math.max(potential, 0);
-      return { node: -1, reason: fitErrorMessage(all, reasons, undefined, this.postFilterMessage(profile, pod, priority, potential, all)), explain: ex };
+      return { node: -1, fitError: { numAllNodes: all, reasonsPerNode: reasons }, plugins: [...plugins].sort(), explain: ex, potential };
     }
-    if (found === 1) return { node: rows[0]!, explain: ex };
+    if (found === 1) return { node: rows[0]!, plugins: [], explain: ex, potential: 0 };
 
     const totals = this.totals;
     totals.fill(0, 0, found);
@@ -273,7 +352,7 @@ export class FastScheduler {
         ne.total = totals[j]!;
       }
     }
-    return { node: rows[selectHostIn(totals, found, this.rng)]!, explain: ex };
+    return { node: rows[selectHostIn(totals, found, this.rng)]!, plugins: [], explain: ex, potential: 0 };
   }
 
   /**
@@ -447,12 +526,81 @@ export class FastScheduler {
     throw new Error('sharded cycle: the chosen tie was not found');
   }
 
-  /** Assume + bind: the pod's requests, non-zero requests, pod count and host ports go onto node n. */
-  bind(podRow: number, n: number, pod: Pod, priority: number): void {
-    accountPod(this.t.nodes, this.t.pods, podRow, n, 1);
-    addHostPorts(this.t.nodes, n, pod.spec);
-    this.t.pods.cols.node[podRow] = n;
-    if (priority < this.minBoundPriority) this.minBoundPriority = priority;
+  /** Adds (sign 1) or removes (sign -1) pod row p's requests, pod count and host ports on node n. */
+  private account(p: number, n: number, sign: 1 | -1): void {
+    const nodes = this.t.nodes;
+    accountPod(nodes, this.t.pods, p, n, sign);
+    const spec = this.cluster.pods[p]!.spec;
+    if (sign === 1) addHostPorts(nodes, n, spec);
+    else for (const hp of hostPortsOf(spec)) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
+  }
+
+  // ---- CycleBackend (the queue driver's contract, ../queue.ts) ----
+
+  admit(ref: PodRef): { reason: string; gated: boolean } | null {
+    const profile = profileFor(this.config, ref.pod.spec.schedulerName);
+    if (!profile) return { reason: `no profile for schedulerName "${ref.pod.spec.schedulerName || 'default-scheduler'}"`, gated: false };
+    if (profile.plugins.preEnqueue.includes('SchedulingGates') && (ref.pod.spec.schedulingGates?.length ?? 0) > 0) {
+      return { reason: SCHEDULING_GATED_MESSAGE, gated: true };
+    }
+    return null;
+  }
+
+  attempt(ref: PodRef, ctx: AttemptContext): AttemptResult {
+    const row = this.podRows.get(ref.key)!;
+    const profile = profileFor(this.config, ref.pod.spec.schedulerName)!;
+    // The input pod's spec object is the plan cache key (a controller's pods share it).
+    const out = this.cycle(this.runtime(profile), this.cluster.pods[row]!, ref.priority, ref.key, ctx);
+    this.lastFailure = out.node < 0 ? { key: ref.key, profile, potential: out.potential, numAllNodes: this.order.length } : undefined;
+    const result: AttemptResult = { node: out.node >= 0 ? this.t.nodes.nodeName(out.node) : null, unschedulablePlugins: out.plugins };
+    if (out.fitError) result.fitError = out.fitError;
+    if (out.error) result.error = out.error;
+    if (out.explain) result.explain = out.explain;
+    return result;
+  }
+
+  bind(ref: PodRef, node: string, _now: number): void {
+    const p = this.podRows.get(ref.key)!;
+    const n = this.t.nodeIndex.get(node)!;
+    this.account(p, n, 1);
+    this.t.pods.cols.node[p] = n;
+    this.refs.set(ref.key, ref);
+    if (ref.priority < this.minBoundPriority) this.minBoundPriority = ref.priority;
+    ref.pod.spec.nodeName = node;
+  }
+
+  remove(key: string): void {
+    const p = this.podRows.get(key);
+    if (p === undefined) return;
+    const n = this.t.pods.cols.node[p]!;
+    if (n >= 0) {
+      this.account(p, n, -1);
+      this.t.pods.cols.node[p] = -1;
+    }
+    const ref = this.refs.get(key);
+    if (ref) delete ref.pod.spec.nodeName;
+  }
+
+  addNode(node: Node): void {
+    const nodes = this.t.nodes;
+    const a = nodeAllocatable(node);
+    const row = nodes.add({
+      name: node.metadata.name, allocatable: a.amounts, allowedPods: a.pods, unschedulable: node.spec?.unschedulable === true,
+      labels: node.metadata.labels ?? {}, taints: node.spec?.taints ?? [],
+      images: (node.status?.images ?? []).flatMap((im) => (im.names ?? []).map((name) => ({ name, sizeBytes: im.sizeBytes ?? 0 }))),
+    });
+    this.t.nodeIndex.set(node.metadata.name, row);
+    this.nodeObjects.push(node);
+    this.rebuildNodeState();
+  }
+
+  /** PostFilter. DefaultPreemption is not built in the fast engine yet: the text upstream gives when nothing can be evicted. */
+  preempt(ref: PodRef, _failure: AttemptResult, _ctx: AttemptContext): PreemptionResult | null {
+    const f = this.lastFailure;
+    this.lastFailure = undefined;
+    if (!f || f.key !== ref.key) return null;
+    const message = this.postFilterMessage(f.profile, ref.pod, ref.priority, f.potential, f.numAllNodes);
+    return message === undefined ? null : { victims: [], message };
   }
 }
 
@@ -516,55 +664,37 @@ export class FastEngine implements Engine {
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
     const sched = new FastScheduler(cluster, options, this.tables, this.shards);
-    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec } }));
-    const queue: { row: number; priority: number }[] = [];
-    const priorities = new Int32Array(pods.length);
-    pods.forEach((pod, row) => {
+    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec }, ...(p.status ? { status: { ...p.status } } : {}) }));
+    const pending: PodRef[] = [];
+    pods.forEach((pod) => {
       if (terminal(pod)) return;
-      let prio: number;
+      let priority: number;
       try {
-        prio = podPriority(pod, cluster.priorityClasses);
+        priority = podPriority(pod, cluster.priorityClasses);
       } catch (err) {
         if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', pod.metadata), field: err.field }, err.detail);
         throw err;
       }
-      priorities[row] = prio;
-      if (!pod.spec.nodeName) queue.push({ row, priority: prio });
+      // Running pods are already accounted in the tables.
+      if (!pod.spec.nodeName) pending.push({ key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority });
     });
-    const first = options.config.profiles[0];
-    if (first?.plugins.queueSort.includes('PrioritySort')) queue.sort((a, b) => b.priority - a.priority || a.row - b.row);
-
-    const placements: Placement[] = [];
-    const explain: PodExplain[] = [];
+    const driver = new SchedulingDriver(sched, {
+      podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
+      podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
+      explain: options.explain === true,
+    });
+    driver.enqueue(pending);
+    driver.runUntilIdle();
     const skipped = new Set<string>();
-    for (const { row, priority } of queue) {
-      const pod = pods[row]!;
-      const key = `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`;
-      const profile = profileFor(options.config, pod.spec.schedulerName);
-      if (!profile) {
-        placements.push({ pod: key, node: null, reason: `no profile for schedulerName "${pod.spec.schedulerName || 'default-scheduler'}"` });
-        continue;
-      }
-      for (const n of profile.notBuilt) skipped.add(n);
-      if (profile.plugins.preEnqueue.includes('SchedulingGates') && (pod.spec.schedulingGates?.length ?? 0) > 0) {
-        placements.push({ pod: key, node: null, reason: SCHEDULING_GATED_MESSAGE });
-        continue;
-      }
-      const rt = sched.runtime(profile);
-      // The spec object of the original pod is the plan cache key (shared by a controller's pods).
-      const d = sched.scheduleOne(rt, cluster.pods[row]!, priority, key, options.explain === true);
-      if (d.explain) explain.push(d.explain);
-      if (d.node >= 0) {
-        sched.bind(row, d.node, pod, priority);
-        const nodeName = sched.t.nodes.nodeName(d.node);
-        pod.spec.nodeName = nodeName;
-        placements.push({ pod: key, node: nodeName });
-      } else {
-        placements.push({ pod: key, node: null, reason: d.reason! });
-      }
+    for (const ref of pending) {
+      const profile = profileFor(options.config, ref.pod.spec.schedulerName);
+      if (profile) for (const n of profile.notBuilt) if (!FAST_BUILT.has(n)) skipped.add(n);
     }
-    const result: ScheduleOutcome['result'] = { placements, preemptions: [] };
-    if (options.explain) result.explain = explain;
+    const result: ScheduleOutcome['result'] = {
+      placements: driver.results().map((r) => (r.node ? { pod: r.key, node: r.node } : { pod: r.key, node: null, reason: r.reason! })),
+      preemptions: driver.preemptions,
+    };
+    if (options.explain) result.explain = driver.explain;
     if (skipped.size > 0) result.skippedPlugins = [...skipped];
     this.lastShardedCycles = sched.shardedCycles;
     return { result, pods };
