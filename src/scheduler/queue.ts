@@ -85,6 +85,51 @@ interface Entry {
   firstEnqueue: number;
   nominatedNode?: string;
   lastReason?: string;
+  /** Bumped whenever the entry is pushed onto a heap; heap items with an older version are stale. */
+  version: number;
+}
+
+/** A binary min-heap with lazy deletion (stale items are skipped when they surface). */
+class Heap<T> {
+  private readonly items: { v: T; ver: number }[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  push(v: T, ver: number): void {
+    const a = this.items;
+    a.push({ v, ver });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(a[i]!.v, a[p]!.v)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  /** The first item for which `live` holds, removing stale ones on the way; undefined when empty. */
+  peek(live: (v: T, ver: number) => boolean): T | undefined {
+    while (this.items.length > 0 && !live(this.items[0]!.v, this.items[0]!.ver)) this.pop();
+    return this.items[0]?.v;
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0]!.v;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l]!.v, a[m]!.v)) m = l;
+        if (r < a.length && this.before(a[r]!.v, a[m]!.v)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 export class SchedulingDriver implements Nominations {
@@ -98,8 +143,22 @@ export class SchedulingDriver implements Nominations {
   private seq = 0;
   private readonly nominated = new Map<string, PodRef[]>();
   private lastUnschedulableFlush = 0;
+  // activeQ and backoffQ as heaps, the unschedulable set as an insertion-ordered set: a cycle costs
+  // O(log n) in the number of queued pods, not O(n).
+  private readonly active = new Heap<Entry>((a, b) => this.less(a, b));
+  private readonly backoff = new Heap<Entry>((a, b) => a.backoffExpiry < b.backoffExpiry || (a.backoffExpiry === b.backoffExpiry && a.tsSeq < b.tsSeq));
+  private readonly unschedulable = new Set<Entry>();
 
   constructor(private readonly backend: CycleBackend, private readonly opts: DriverOptions) {}
+
+  /** Moves an entry between queues, keeping the heaps and the unschedulable set in step. */
+  private place(e: Entry, where: Where): void {
+    if (e.where === 'unschedulable') this.unschedulable.delete(e);
+    e.where = where;
+    if (where === 'active') this.active.push(e, ++e.version);
+    else if (where === 'backoff') this.backoff.push(e, ++e.version);
+    else if (where === 'unschedulable') this.unschedulable.add(e);
+  }
 
   // ---- Nominations ----
   podsOn(node: string): readonly PodRef[] {
@@ -131,7 +190,7 @@ export class SchedulingDriver implements Nominations {
     for (const { ref } of batch) {
       const e: Entry = {
         ref, ts: this.now, tsSeq: this.seq++, order: this.order.length, attempts: 0, backoffExpiry: 0, unschedulableSince: 0,
-        unschedulablePlugins: [], where: 'active', firstEnqueue: this.now,
+        unschedulablePlugins: [], where: 'gated', firstEnqueue: this.now, version: 0,
       };
       if (ref.pod.status?.nominatedNodeName) this.nominate(e, ref.pod.status.nominatedNodeName);
       this.entries.set(ref.key, e);
@@ -139,7 +198,9 @@ export class SchedulingDriver implements Nominations {
       const gate = this.backend.admit(ref);
       if (gate) {
         e.lastReason = gate.reason;
-        e.where = gate.gated ? 'gated' : 'done';
+        this.place(e, gate.gated ? 'gated' : 'done');
+      } else {
+        this.place(e, 'active');
       }
     }
   }
@@ -156,7 +217,7 @@ export class SchedulingDriver implements Nominations {
       const e = this.entries.get(key);
       if (e) {
         this.nominate(e, undefined);
-        e.where = 'done';
+        this.place(e, 'done');
         e.lastReason ??= 'deleted';
       }
       if (!e || e.ref.pod.spec.nodeName) boundDeleted = true;
@@ -172,16 +233,16 @@ export class SchedulingDriver implements Nominations {
 
   /** Upstream MoveAllToActiveOrBackoffQueue for an event. */
   moveAll(event: ClusterEvent): void {
+    if (this.unschedulable.size === 0) return;
     const helps = UNSCHEDULABLE_EVENTS[event];
-    for (const e of this.order) {
-      if (e.where !== 'unschedulable') continue;
+    for (const e of [...this.unschedulable]) {
       if (e.unschedulablePlugins.length > 0 && !e.unschedulablePlugins.some((p) => helps.has(p))) continue;
       this.requeue(e);
     }
   }
 
   private requeue(e: Entry): void {
-    e.where = e.backoffExpiry > this.now ? 'backoff' : 'active';
+    this.place(e, e.backoffExpiry > this.now ? 'backoff' : 'active');
   }
 
   /** Upstream calculateBackoffDuration. */
@@ -203,27 +264,31 @@ export class SchedulingDriver implements Nominations {
   }
 
   private popActive(): Entry | undefined {
-    let best: Entry | undefined;
-    for (const e of this.order) if (e.where === 'active' && (!best || this.less(e, best))) best = e;
-    return best;
+    const e = this.active.peek((x, ver) => x.where === 'active' && ver === x.version);
+    if (e) this.active.pop();
+    return e;
   }
 
   /** Backoff flush (1 s tick) and, when `leftovers`, the 5-minute unschedulable flush (30 s tick). */
   private flush(leftovers: boolean): void {
-    for (const e of this.order) if (e.where === 'backoff' && e.backoffExpiry <= this.now) e.where = 'active';
+    const live = (x: Entry, ver: number) => x.where === 'backoff' && ver === x.version;
+    for (let e = this.backoff.peek(live); e && e.backoffExpiry <= this.now; e = this.backoff.peek(live)) {
+      this.backoff.pop();
+      this.place(e, 'active');
+    }
     if (leftovers && this.now - this.lastUnschedulableFlush >= UNSCHEDULABLE_FLUSH_PERIOD_MS) {
       this.lastUnschedulableFlush = this.now - (this.now % UNSCHEDULABLE_FLUSH_PERIOD_MS);
-      for (const e of this.order) {
-        if (e.where === 'unschedulable' && this.now - e.unschedulableSince > MAX_IN_UNSCHEDULABLE_MS) this.requeue(e);
+      for (const e of [...this.unschedulable]) {
+        if (this.now - e.unschedulableSince > MAX_IN_UNSCHEDULABLE_MS) this.requeue(e);
       }
     }
   }
 
   /** The next 1 s tick at or after the earliest backoff expiry, or undefined when backoffQ is empty. */
   private nextBackoffTick(): number | undefined {
-    let t: number | undefined;
-    for (const e of this.order) if (e.where === 'backoff' && (t === undefined || e.backoffExpiry < t)) t = e.backoffExpiry;
-    if (t === undefined) return undefined;
+    const e = this.backoff.peek((x, ver) => x.where === 'backoff' && ver === x.version);
+    if (!e) return undefined;
+    const t = e.backoffExpiry;
     return Math.ceil(t / BACKOFF_FLUSH_PERIOD_MS) * BACKOFF_FLUSH_PERIOD_MS;
   }
 
@@ -240,7 +305,7 @@ export class SchedulingDriver implements Nominations {
     if (r.node) {
       this.backend.bind(e.ref, r.node, this.now);
       this.nominate(e, undefined);
-      e.where = 'done';
+      this.place(e, 'done');
       e.lastReason = undefined;
       this.metrics.scheduled++;
       this.metrics.podSchedulingMs.set(e.ref.key, this.now - e.firstEnqueue);
@@ -274,7 +339,7 @@ export class SchedulingDriver implements Nominations {
     e.unschedulableSince = this.now;
     // Upstream sends pods failing without a rejecting plugin (errors) to backoffQ and retries them forever; here they
     // wait in the unschedulable set like the others, and any cluster event moves them.
-    e.where = 'unschedulable';
+    this.place(e, 'unschedulable');
     if (pf && pf.victims.length > 0) {
       for (const v of pf.victims) {
         const ve = this.entries.get(v);
@@ -291,7 +356,7 @@ export class SchedulingDriver implements Nominations {
       if (ref.priority >= preemptor.ref.priority) continue;
       const e = this.entries.get(ref.key)!;
       this.nominate(e, undefined);
-      if (e.where === 'unschedulable' || e.where === 'backoff') e.where = 'active';
+      if (e.where === 'unschedulable' || e.where === 'backoff') this.place(e, 'active');
     }
   }
 
