@@ -9,15 +9,18 @@
 // KUBE-SERVICES/KUBE-NODEPORTS rules by service name, `-X` lines last. iptables-restore applies it
 // to the same kernel state.
 //
-// Cost model: per-service-port rules are cached (rules.ts); a sync rebuilds only the ports whose
-// Service or endpoints changed, and the always-rewritten chains are concatenated from the cache.
+// Cost model: each service port keeps a plan (rules.ts: its decisions, chain names and top-level
+// lines), recomputed only when the port's Service or endpoints change. A sync renders the chains
+// of the written ports straight into the payload (restore.ts) and takes the always-rewritten
+// chains from per-chunk cached text (ordered-ports.ts); nothing per rule is kept between syncs.
 
 import type { EndpointSlice, Service } from '../../k8s/types.js';
-import { EndpointSliceCache, endpointPortKey, endpointsFingerprint, type EndpointInfo } from '../endpoint-cache.js';
+import { EndpointSliceCache, endpointPortKey, type EndpointInfo } from '../endpoint-cache.js';
 import type { IPFamily } from '../ip.js';
-import { compareServicePorts, serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
-import { assemblePayload, buildTopBlocks, type TopBlocks } from './restore.js';
-import { buildPortRules, LARGE_CLUSTER_ENDPOINTS_THRESHOLD, type PortRules, type RuleSettings } from './rules.js';
+import { serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
+import { OrderedPorts } from './ordered-ports.js';
+import { assemblePayload } from './restore.js';
+import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, planPort, type PortPlan, type RuleSettings } from './rules.js';
 
 export interface ProxierOptions {
   nodeName: string;
@@ -63,10 +66,10 @@ export interface SyncResult {
 
 interface PortState {
   info: ServicePortInfo;
-  fp: string;
-  rules: PortRules;
-  sepMemo: Map<string, string>;
+  plan: PortPlan;
 }
+
+const NO_ENDPOINTS: readonly EndpointInfo[] = [];
 
 /** upstream proxyutil.FullSyncPeriod */
 export const FULL_SYNC_PERIOD_MS = 3600_000;
@@ -79,16 +82,17 @@ export class IptablesProxier {
   private readonly services = new Map<string, Service>();
   /** Ports currently programmed, by service key, and in output order. */
   private readonly portsByService = new Map<string, PortState[]>();
-  private readonly order: PortState[] = [];
+  private readonly ordered = new OrderedPorts<PortState>();
   /** Services whose Service or EndpointSlices were touched since the last sync. */
   private readonly candidates = new Set<string>();
   /** Trigger times (ms) of slice changes since the last sync. */
   private pendingTriggerMs: number[] = [];
   private readonly staleChains = new Set<string>();
   private totalEndpoints = 0;
-  /** Joined always-rewritten lines; rebuilt only when some port's top-level lines changed. */
-  private top: TopBlocks | undefined;
   private natPortRules = 0;
+  private noLocalInternal = 0;
+  private noLocalExternal = 0;
+  private lastFullBytes = 0;
   private needFullSync = true;
   private lastFullSyncMs = -Infinity;
   private lastCleanupMs = -Infinity;
@@ -181,7 +185,7 @@ export class IptablesProxier {
 
   /** Current service ports in output order (for other dataplane modes and verification). */
   servicePorts(): readonly ServicePortInfo[] {
-    return this.order.map((p) => p.info);
+    return Array.from(this.ordered, (p) => p.info);
   }
 
   // ---- sync ---------------------------------------------------------------------------------
@@ -196,14 +200,6 @@ export class IptablesProxier {
     const updated = this.applyChanges();
     const largeClusterMode = this.totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
 
-    // Rebuild the rules of changed services (and, on a full sync, any built for the other mode).
-    for (const key of updated) {
-      for (const p of this.portsByService.get(key) ?? []) this.rebuild(p, largeClusterMode);
-    }
-    if (doFullSync) {
-      for (const p of this.order) if (p.rules.largeClusterMode !== largeClusterMode && !updated.has(p.info.nsName)) this.rebuild(p, largeClusterMode);
-    }
-
     const cleanup = !largeClusterMode || now - this.lastCleanupMs > this.opts.syncPeriodMs;
     const deleted = cleanup ? [...this.staleChains].sort() : [];
     if (cleanup) {
@@ -211,15 +207,24 @@ export class IptablesProxier {
       this.lastCleanupMs = now;
     }
 
-    const written = doFullSync ? this.order : this.order.filter((p) => updated.has(p.info.nsName));
-    if (!this.top) this.top = buildTopBlocks(this.order);
-    const out = assemblePayload(this.settings, this.opts, this.order, written, deleted, this.top);
-
-    let internal = 0, external = 0;
-    for (const p of this.order) {
-      if (p.rules.noLocalInternal) internal++;
-      if (p.rules.noLocalExternal) external++;
+    const written: PortPlan[] = [];
+    let writtenRules = 0;
+    if (doFullSync) {
+      for (const p of this.ordered) written.push(p.plan);
+    } else {
+      for (const key of updated) {
+        for (const p of this.portsByService.get(key) ?? []) {
+          written.push(p.plan);
+          writtenRules += p.plan.chainRuleCount;
+        }
+      }
     }
+    const top = this.ordered.top();
+    const sizeHint = doFullSync && this.lastFullBytes ? this.lastFullBytes + (this.lastFullBytes >> 3)
+      : 110 * (16 + top.natCount + top.filterCount + (doFullSync ? this.natPortRules : writtenRules));
+    const out = assemblePayload(this.settings, this.opts, top, written, deleted, largeClusterMode, sizeHint);
+    if (doFullSync) this.lastFullBytes = out.bytes;
+
     const nowSeconds = now / 1000;
     const latencies = this.pendingTriggerMs.map((ms) => Math.max(0, nowSeconds - ms / 1000));
     this.pendingTriggerMs = [];
@@ -230,14 +235,14 @@ export class IptablesProxier {
     return {
       kind: doFullSync ? 'full' : 'partial',
       payload: out.payload,
-      rules: { filter: out.filterRules, nat: 5 + this.natPortRules + (out.extraNatRules) },
+      rules: { filter: out.filterRules, nat: 5 + this.natPortRules },
       rulesWritten: { filter: out.filterRules, nat: out.natRulesWritten },
-      bytes: Buffer.byteLength(out.payload),
+      bytes: out.bytes,
       computeMs: performance.now() - t0,
       largeClusterMode,
       servicesUpdated: updated.size,
       chainsDeleted: deleted.length,
-      noLocalEndpoints: { internal, external },
+      noLocalEndpoints: { internal: this.noLocalInternal, external: this.noLocalExternal },
       networkProgrammingSeconds: latencies,
     };
   }
@@ -252,98 +257,71 @@ export class IptablesProxier {
   /** Recomputes candidate services; returns the keys of those whose ports or endpoints changed. */
   private applyChanges(): Set<string> {
     const updated = new Set<string>();
+    // Many changes at once (the first sync, a resync after a big update): re-sort once at the end.
+    const bulk = this.candidates.size > 64 + (this.ordered.size >> 2);
     for (const key of this.candidates) {
       const svc = this.services.get(key);
       const infos = svc ? servicePortInfos(svc, this.opts.family) : [];
       const eps = this.cache.endpoints(key);
-      const old = this.portsByService.get(key) ?? [];
-      const next: PortState[] = [];
-      let changed = infos.length !== old.length;
+      const old = this.portsByService.get(key);
+      let changed = infos.length !== (old?.length ?? 0);
+      const lists: (readonly EndpointInfo[])[] = [];
       for (const info of infos) {
-        const list = eps.get(endpointPortKey(info.portName, info.protocol)) ?? [];
-        const fp = info.fingerprint + '#' + endpointsFingerprint(list);
-        const prev = old.find((o) => o.info.portName === info.portName && o.info.protocol === info.protocol);
-        if (!prev || prev.fp !== fp) changed = true;
-        next.push({ info, fp, rules: prev?.rules as PortRules, sepMemo: prev?.sepMemo ?? new Map() });
+        const list = eps.get(endpointPortKey(info.portName, info.protocol)) ?? NO_ENDPOINTS;
+        lists.push(list);
+        if (changed) continue;
+        const prev = old!.find((o) => o.info.portName === info.portName && o.info.protocol === info.protocol);
+        if (!prev || prev.info.fingerprint !== info.fingerprint || !sameEndpoints(prev.plan.endpoints, list)) changed = true;
       }
       if (!changed) continue;
       updated.add(key);
-      for (const o of old) this.removePort(o);
-      for (const n of next) {
-        n.rules = undefined as unknown as PortRules;
-        this.insertPort(n);
+      if (old) for (const o of old) this.retire(o, bulk);
+      const next: PortState[] = [];
+      for (let i = 0; i < infos.length; i++) {
+        const plan = planPort(this.settings, infos[i]!, lists[i]!);
+        const p: PortState = { info: infos[i]!, plan };
+        this.natPortRules += portNatRules(plan);
+        this.totalEndpoints += plan.endpointCount;
+        if (plan.noLocalInternal) this.noLocalInternal++;
+        if (plan.noLocalExternal) this.noLocalExternal++;
+        if (this.staleChains.size) for (const c of plan.chains) this.staleChains.delete(c);
+        if (!bulk) this.ordered.insert(p);
+        next.push(p);
       }
       if (next.length) this.portsByService.set(key, next);
       else this.portsByService.delete(key);
     }
     this.candidates.clear();
+    if (bulk && updated.size) {
+      const all: PortState[] = [];
+      for (const ps of this.portsByService.values()) for (const p of ps) all.push(p);
+      this.ordered.reset(all);
+    }
     return updated;
   }
 
-  private removePort(p: PortState): void {
-    this.top = undefined;
-    const i = this.indexOf(p);
-    if (i >= 0) this.order.splice(i, 1);
-    if (p.rules) {
-      for (const c of p.rules.chains) this.staleChains.add(c);
-      this.natPortRules -= portNatRules(p.rules);
-      this.totalEndpoints -= p.rules.endpointCount;
-    }
-  }
-
-  private insertPort(p: PortState): void {
-    this.top = undefined;
-    let lo = 0, hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareServicePorts(this.order[mid]!.info, p.info) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    this.order.splice(lo, 0, p);
-    // Provisional endpoint count so the large-cluster decision sees it before rules are built.
-    const n = this.endpointsOf(p.info.nsName, p.info.portName, p.info.protocol).length;
-    this.totalEndpoints += n;
-    p.rules = { endpointCount: n, chains: [], natServices: [], natNodePorts: [], chainRuleCount: 0 } as unknown as PortRules;
-  }
-
-  private indexOf(p: PortState): number {
-    let lo = 0, hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareServicePorts(this.order[mid]!.info, p.info) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.order[lo] === p ? lo : this.order.indexOf(p);
-  }
-
-  private rebuild(p: PortState, largeClusterMode: boolean): void {
-    const old = p.rules;
-    const eps = this.endpointsOf(p.info.nsName, p.info.portName, p.info.protocol);
-    const rules = buildPortRules(this.settings, p.info, eps, largeClusterMode, p.sepMemo);
-    if (old) {
-      this.natPortRules -= portNatRules(old);
-      this.totalEndpoints -= old.endpointCount;
-    }
-    this.natPortRules += portNatRules(rules);
-    this.totalEndpoints += rules.endpointCount;
-    for (const c of rules.chains) this.staleChains.delete(c);
-    if (this.top && (!old || !sameTopLines(old, rules))) this.top = undefined;
-    p.rules = rules;
-    if (p.sepMemo.size > 4 * (eps.length + 8)) p.sepMemo.clear(); // keep the memo bounded under churn
+  private retire(p: PortState, bulk: boolean): void {
+    if (!bulk) this.ordered.remove(p);
+    const plan = p.plan;
+    for (const c of plan.chains) this.staleChains.add(c);
+    this.natPortRules -= portNatRules(plan);
+    this.totalEndpoints -= plan.endpointCount;
+    if (plan.noLocalInternal) this.noLocalInternal--;
+    if (plan.noLocalExternal) this.noLocalExternal--;
   }
 }
 
-function sameLines(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+/** Same endpoints as far as the rules are concerned (upstream's endpointsMap change detection). */
+function sameEndpoints(a: readonly EndpointInfo[], b: readonly EndpointInfo[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x.str !== y.str || x.isLocal !== y.isLocal || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating) return false;
+  }
   return true;
 }
 
-function sameTopLines(a: PortRules, b: PortRules): boolean {
-  return sameLines(a.natServices, b.natServices) && sameLines(a.natNodePorts, b.natNodePorts) && sameLines(a.filterServices, b.filterServices)
-    && sameLines(a.filterExternal, b.filterExternal) && sameLines(a.filterNodePorts, b.filterNodePorts) && sameLines(a.filterFirewall, b.filterFirewall);
-}
-
-function portNatRules(r: PortRules): number {
+function portNatRules(r: PortPlan): number {
   return r.natServices.length + r.natNodePorts.length + r.chainRuleCount;
 }

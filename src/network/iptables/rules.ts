@@ -4,9 +4,9 @@
 // the proxier and reused until the service port or its endpoints change.
 
 import type { EndpointInfo } from '../endpoint-cache.js';
-import { hash16 } from '../hash.js';
+import { hash16Of } from '../hash.js';
 import { cidrContains } from '../ip.js';
-import type { ServicePortInfo } from '../service.js';
+import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from '../service.js';
 import { categorizeEndpoints } from '../topology.js';
 
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -38,8 +38,13 @@ export interface RuleSettings {
   isIPv6: boolean;
 }
 
-export interface PortRules {
+/** What a service port programs, decided once per change of the port or its endpoints. The
+ *  always-rewritten top-level lines are kept as text; the port's own chains are rendered from this
+ *  plan only when they are written (renderChain), so nothing per rule is retained between syncs. */
+export interface PortPlan {
   info: ServicePortInfo;
+  /** Endpoints of the port (upstream endpointsMap[svcPort]), for change detection. */
+  endpoints: readonly EndpointInfo[];
   /** Rules in nat KUBE-SERVICES / KUBE-NODEPORTS (always rewritten). */
   natServices: string[];
   natNodePorts: string[];
@@ -48,18 +53,29 @@ export interface PortRules {
   filterExternal: string[];
   filterNodePorts: string[];
   filterFirewall: string[];
-  /** The port's own nat chains (SVC/SVL/EXT/FW/SEP) and their rules, in generation order. */
+  /** The port's own nat chains in generation order: the fixed ones (EXT, FW, SVC, SVL, see
+   *  `kinds`), then one KUBE-SEP per reachable endpoint. */
   chains: string[];
-  /** Rules of each chain as one text (lines joined by "\n"), parallel to chains. One flat string per
-   *  chain instead of one per rule keeps the retained object count (and GC time) low at scale. */
-  chainText: string[];
+  kinds: ChainKind[];
   chainRuleCount: number;
   /** len(endpointsMap[svcPort]), for the large-cluster threshold. */
   endpointCount: number;
   noLocalInternal: boolean;
   noLocalExternal: boolean;
-  largeClusterMode: boolean;
+  // ---- what renderChain needs ----
+  pp: string;
+  clusterEndpoints: readonly EndpointInfo[];
+  clusterSep: readonly string[];
+  localEndpoints: readonly EndpointInfo[];
+  localSep: readonly string[];
+  reachable: readonly EndpointInfo[];
+  hasInternalEndpoints: boolean;
+  hasExternalEndpoints: boolean;
+  internalTrafficChain: string;
+  externalPolicyChain: string;
 }
+
+export const enum ChainKind { EXT = 0, FW = 1, SVC = 2, SVL = 3 }
 
 const probabilities: string[] = ['<bad value>'];
 /** upstream computeProbability: fmt "%0.10f" of 1/n. */
@@ -68,35 +84,31 @@ export function probability(n: number): string {
   return probabilities[n]!;
 }
 
-/** Endpoint chain names, memoised per service port ("KUBE-SEP-" + hash(svcPortName + proto + ip:port)). */
-export function endpointChainName(info: ServicePortInfo, ep: EndpointInfo, memo?: Map<string, string>): string {
-  let name = memo?.get(ep.str);
-  if (name === undefined) {
-    name = 'KUBE-SEP-' + hash16(info.nameString + info.proto + ep.str);
-    memo?.set(ep.str, name);
-  }
-  return name;
+/** Endpoint chain name: "KUBE-SEP-" + hash(svcPortName + proto + ip:port). */
+export function endpointChainName(info: ServicePortInfo, ep: EndpointInfo): string {
+  return 'KUBE-SEP-' + hash16Of(info.nameString, info.proto, ep.str);
 }
 
-export function buildPortRules(
-  s: RuleSettings, svc: ServicePortInfo, allEndpoints: readonly EndpointInfo[], largeClusterMode: boolean,
-  sepMemo?: Map<string, string>,
-): PortRules {
-  const out: PortRules = {
-    info: svc, natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], filterNodePorts: [],
-    filterFirewall: [], chains: [], chainText: [], chainRuleCount: 0, endpointCount: allEndpoints.length,
-    noLocalInternal: false, noLocalExternal: false, largeClusterMode,
-  };
+function chainNames(info: ServicePortInfo, eps: readonly EndpointInfo[]): string[] {
+  const out = new Array<string>(eps.length);
+  for (let i = 0; i < eps.length; i++) out[i] = endpointChainName(info, eps[i]!);
+  return out;
+}
+
+const PP: Record<string, string> = { tcp: '-m tcp -p tcp', udp: '-m udp -p udp', sctp: '-m sctp -p sctp' };
+
+/** upstream syncProxyRules' per-service-port decisions, the top-level lines and the chain list. */
+export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: readonly EndpointInfo[]): PortPlan {
   const proto = svc.proto;
   const name = svc.nameString;
   const dport = String(svc.port);
-  const pp = `-m ${proto} -p ${proto}`;
+  const pp = PP[proto] ?? `-m ${proto} -p ${proto}`;
   const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(allEndpoints, svc);
 
   const clusterPolicyChain = svc.clusterPolicyChain;
-  const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpointsOf(svc);
+  const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints(svc);
   const localPolicyChain = svc.localPolicyChain;
-  const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpointsOf(svc);
+  const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints(svc);
 
   let internalPolicyChain = clusterPolicyChain;
   let hasInternalEndpoints = hasEndpoints;
@@ -120,6 +132,14 @@ export function buildPortRules(
   const fwChain = svc.firewallChain;
   const usesFWChain = hasEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0;
   if (usesFWChain) loadBalancerTrafficChain = fwChain;
+
+  const out: PortPlan = {
+    info: svc, endpoints: allEndpoints, natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], filterNodePorts: [],
+    filterFirewall: [], chains: [], kinds: [], chainRuleCount: 0, endpointCount: allEndpoints.length,
+    noLocalInternal: false, noLocalExternal: false,
+    pp, clusterEndpoints, clusterSep: [], localEndpoints, localSep: [], reachable: allReachableEndpoints,
+    hasInternalEndpoints, hasExternalEndpoints, internalTrafficChain, externalPolicyChain,
+  };
 
   let internalFilterTarget = '', internalFilterComment = '', externalFilterTarget = '', externalFilterComment = '';
   if (!hasEndpoints) {
@@ -191,93 +211,43 @@ export function buildPortRules(
     out.filterNodePorts.push(`-A KUBE-NODEPORTS -m comment --comment "${name} health check node port" -m tcp -p tcp --dport ${svc.healthCheckNodePort} -j ACCEPT`);
   }
 
-  // The port's own chains. Rules are collected per chain; a chain may receive rules before its
-  // chain line is declared (internal masquerade goes into SVC/SVL first), as upstream does.
-  const rulesOf = new Map<string, string[]>();
-  const add = (chain: string, rule: string) => {
-    let r = rulesOf.get(chain);
-    if (!r) rulesOf.set(chain, (r = []));
-    r.push(rule);
-    out.chainRuleCount++;
-  };
-  const declare = (chain: string) => {
-    out.chains.push(chain);
-    if (!rulesOf.has(chain)) rulesOf.set(chain, []);
-  };
-
-  if (hasInternalEndpoints) {
-    const args = `-m comment --comment "${name} cluster IP" ${pp} -d ${svc.clusterIP} --dport ${dport}`;
-    if (s.masqueradeAll) add(internalTrafficChain, `-A ${internalTrafficChain} ${args} -j KUBE-MARK-MASQ`);
-    else if (s.clusterCIDR) add(internalTrafficChain, `-A ${internalTrafficChain} ${args} ! -s ${s.clusterCIDR} -j KUBE-MARK-MASQ`);
-  }
-
+  // The port's own chains, in upstream's generation order; their rules are rendered by renderChain.
+  // Rules are counted here (sync_proxy_rules_iptables_total) whether or not they are written.
+  const masqInternal = hasInternalEndpoints && (s.masqueradeAll || !!s.clusterCIDR) ? 1 : 0;
   if (usesExternalTrafficChain) {
-    declare(externalTrafficChain);
-    if (!svc.externalPolicyLocal) {
-      add(externalTrafficChain, `-A ${externalTrafficChain} -m comment --comment "masquerade traffic for ${name} external destinations" -j KUBE-MARK-MASQ`);
-    } else {
-      if (s.clusterCIDR) {
-        add(externalTrafficChain, `-A ${externalTrafficChain} -m comment --comment "pod traffic for ${name} external destinations" -s ${s.clusterCIDR} -j ${clusterPolicyChain}`);
-      }
-      add(externalTrafficChain, `-A ${externalTrafficChain} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`);
-      add(externalTrafficChain, `-A ${externalTrafficChain} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`);
-    }
-    if (hasExternalEndpoints) add(externalTrafficChain, `-A ${externalTrafficChain} -j ${externalPolicyChain}`);
+    out.chains.push(externalTrafficChain);
+    out.kinds.push(ChainKind.EXT);
+    out.chainRuleCount += (!svc.externalPolicyLocal ? 1 : s.clusterCIDR ? 3 : 2) + (hasExternalEndpoints ? 1 : 0);
   }
-
   if (usesFWChain) {
-    declare(fwChain);
-    const args = `-A ${fwChain} -m comment --comment "${name} loadbalancer IP"`;
+    out.chains.push(fwChain);
+    out.kinds.push(ChainKind.FW);
     let allowFromNode = false;
-    for (const cidr of svc.loadBalancerSourceRanges) {
-      add(fwChain, `${args} -s ${cidr.text} -j ${externalTrafficChain}`);
-      if (s.nodeIP && cidrContains(cidr, s.nodeIP)) allowFromNode = true;
-    }
-    if (allowFromNode) {
-      for (const ip of svc.loadBalancerVIPs) add(fwChain, `${args} -s ${ip} -j ${externalTrafficChain}`);
-    }
-    add(fwChain, `-A ${fwChain} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"`);
+    for (const cidr of svc.loadBalancerSourceRanges) if (s.nodeIP && cidrContains(cidr, s.nodeIP)) allowFromNode = true;
+    out.chainRuleCount += svc.loadBalancerSourceRanges.length + (allowFromNode ? svc.loadBalancerVIPs.length : 0) + 1;
   }
-
-  const sep = (ep: EndpointInfo) => endpointChainName(svc, ep, sepMemo);
-  const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
-    if (svc.sessionAffinityClientIP) {
-      for (const ep of eps) {
-        const c = sep(ep);
-        const comment = largeClusterMode ? '' : ` -m comment --comment "${name} -> ${ep.str}"`;
-        add(chain, `-A ${chain}${comment} -m recent --name ${c} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${c}`);
-      }
-    }
-    const n = eps.length;
-    for (let i = 0; i < n; i++) {
-      const ep = eps[i]!;
-      const comment = largeClusterMode ? '' : ` -m comment --comment "${name} -> ${ep.str}"`;
-      const prob = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
-      add(chain, `-A ${chain}${comment}${prob} -j ${sep(ep)}`);
-    }
-  };
+  const perEndpoint = svc.sessionAffinityClientIP ? 2 : 1;
   if (usesClusterPolicyChain) {
-    declare(clusterPolicyChain);
-    writeServiceToEndpointRules(clusterPolicyChain, clusterEndpoints);
+    out.chains.push(clusterPolicyChain);
+    out.kinds.push(ChainKind.SVC);
+    out.chainRuleCount += perEndpoint * clusterEndpoints.length;
   }
   if (usesLocalPolicyChain) {
-    declare(localPolicyChain);
-    writeServiceToEndpointRules(localPolicyChain, localEndpoints);
+    out.chains.push(localPolicyChain);
+    out.kinds.push(ChainKind.SVL);
+    out.chainRuleCount += perEndpoint * localEndpoints.length;
   }
+  // The internal masquerade rule lands in the internal policy chain (upstream adds it even when
+  // that chain is not declared, which it never is without endpoints).
+  out.chainRuleCount += masqInternal;
 
-  for (const ep of allReachableEndpoints) {
-    const c = sep(ep);
-    declare(c);
-    const head = largeClusterMode ? `-A ${c}` : `-A ${c} -m comment --comment ${name}`;
-    add(c, `${head} -s ${ep.ip} -j KUBE-MARK-MASQ`);
-    const affinity = svc.sessionAffinityClientIP ? ` -m recent --name ${c} --set` : '';
-    add(c, `${head}${affinity} ${pp} -j DNAT --to-destination ${ep.str}`);
-  }
+  // Endpoint chains: one name per reachable endpoint, shared with the policy chains' jumps.
+  const reachableSep = chainNames(svc, allReachableEndpoints);
+  for (const c of reachableSep) out.chains.push(c);
+  out.chainRuleCount += 2 * allReachableEndpoints.length;
+  out.clusterSep = clusterEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(clusterEndpoints, allReachableEndpoints, reachableSep);
+  out.localSep = localEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(localEndpoints, allReachableEndpoints, reachableSep);
 
-  // Rules written into a chain that was never declared (internal masquerade when the policy
-  // chain is not created) are still emitted by upstream; iptables-restore would reject them,
-  // but upstream never produces that combination: hasInternalEndpoints implies the chain exists.
-  for (const c of out.chains) out.chainText.push(rulesOf.get(c)!.join('\n'));
   // Template literals are ropes (ConsStrings); the always-rewritten lines are re-joined on every
   // sync, so flatten them once here (charCodeAt flattens in place) instead of on every join.
   for (const a of [out.natServices, out.natNodePorts, out.filterServices, out.filterExternal, out.filterNodePorts, out.filterFirewall]) {
@@ -286,12 +256,93 @@ export function buildPortRules(
   return out;
 }
 
-function usesClusterEndpointsOf(p: ServicePortInfo): boolean {
-  const acc = p.nodePort !== 0 || p.loadBalancerVIPs.length > 0 || p.externalIPs.length > 0;
-  return !p.internalPolicyLocal || (acc && !p.externalPolicyLocal);
+/** Chain names of `eps` (a subset of `all`, whose names are `names`), without hashing again. */
+function sepNamesOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[], names: readonly string[]): string[] {
+  if (eps.length === 0) return [];
+  const byStr = new Map<string, string>();
+  for (let i = 0; i < all.length; i++) byStr.set(all[i]!.str, names[i]!);
+  return eps.map((ep) => byStr.get(ep.str)!);
 }
 
-function usesLocalEndpointsOf(p: ServicePortInfo): boolean {
-  const acc = p.nodePort !== 0 || p.loadBalancerVIPs.length > 0 || p.externalIPs.length > 0;
-  return p.internalPolicyLocal || (acc && p.externalPolicyLocal);
+/** Where renderChain writes: appends text (restore.ts PayloadWriter, or a string collector). */
+export interface TextSink {
+  s(text: string): void;
+}
+
+/** Writes the rules of chain `i` of a plan (each line ending in "\n"), as upstream writes them.
+ *  The hot chains (endpoint chains, policy-chain jumps) are written piece by piece: at 10^5
+ *  chains, building a string per rule costs more than the bytes themselves. */
+export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number, largeClusterMode: boolean): void {
+  const svc = p.info;
+  const name = svc.nameString;
+  const chain = p.chains[i]!;
+  const nFixed = p.kinds.length;
+  if (i >= nFixed) {
+    const ep = p.reachable[i - nFixed]!;
+    // -A SEP [-m comment --comment name] -s ip -j KUBE-MARK-MASQ
+    // -A SEP [-m comment --comment name] [-m recent --name SEP --set] pp -j DNAT --to-destination ip:port
+    w.s('-A '); w.s(chain);
+    if (!largeClusterMode) { w.s(' -m comment --comment '); w.s(name); }
+    w.s(' -s '); w.s(ep.ip); w.s(' -j KUBE-MARK-MASQ\n-A '); w.s(chain);
+    if (!largeClusterMode) { w.s(' -m comment --comment '); w.s(name); }
+    if (svc.sessionAffinityClientIP) { w.s(' -m recent --name '); w.s(chain); w.s(' --set'); }
+    w.s(' '); w.s(p.pp); w.s(' -j DNAT --to-destination '); w.s(ep.str); w.s('\n');
+    return;
+  }
+  switch (p.kinds[i]!) {
+    case ChainKind.EXT: {
+      if (!svc.externalPolicyLocal) {
+        w.s(`-A ${chain} -m comment --comment "masquerade traffic for ${name} external destinations" -j KUBE-MARK-MASQ\n`);
+      } else {
+        const cpc = svc.clusterPolicyChain;
+        if (s.clusterCIDR) w.s(`-A ${chain} -m comment --comment "pod traffic for ${name} external destinations" -s ${s.clusterCIDR} -j ${cpc}\n`);
+        w.s(`-A ${chain} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n`);
+        w.s(`-A ${chain} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${cpc}\n`);
+      }
+      if (p.hasExternalEndpoints) w.s(`-A ${chain} -j ${p.externalPolicyChain}\n`);
+      return;
+    }
+    case ChainKind.FW: {
+      const args = `-A ${chain} -m comment --comment "${name} loadbalancer IP"`;
+      const ext = svc.externalChain;
+      let allowFromNode = false;
+      for (const cidr of svc.loadBalancerSourceRanges) {
+        w.s(`${args} -s ${cidr.text} -j ${ext}\n`);
+        if (s.nodeIP && cidrContains(cidr, s.nodeIP)) allowFromNode = true;
+      }
+      if (allowFromNode) for (const ip of svc.loadBalancerVIPs) w.s(`${args} -s ${ip} -j ${ext}\n`);
+      w.s(`-A ${chain} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"\n`);
+      return;
+    }
+    case ChainKind.SVC:
+    case ChainKind.SVL: {
+      const local = p.kinds[i] === ChainKind.SVL;
+      if (p.hasInternalEndpoints && p.internalTrafficChain === chain) {
+        const args = `-m comment --comment "${name} cluster IP" ${p.pp} -d ${svc.clusterIP} --dport ${svc.port}`;
+        if (s.masqueradeAll) w.s(`-A ${chain} ${args} -j KUBE-MARK-MASQ\n`);
+        else if (s.clusterCIDR) w.s(`-A ${chain} ${args} ! -s ${s.clusterCIDR} -j KUBE-MARK-MASQ\n`);
+      }
+      serviceToEndpointRules(w, chain, name, svc, local ? p.localEndpoints : p.clusterEndpoints, local ? p.localSep : p.clusterSep, largeClusterMode);
+    }
+  }
+}
+
+/** upstream writeServiceToEndpointRules */
+function serviceToEndpointRules(
+  w: TextSink, chain: string, name: string, svc: ServicePortInfo, eps: readonly EndpointInfo[], seps: readonly string[], largeClusterMode: boolean,
+): void {
+  if (svc.sessionAffinityClientIP) {
+    for (let i = 0; i < eps.length; i++) {
+      const c = seps[i]!;
+      const comment = largeClusterMode ? '' : ` -m comment --comment "${name} -> ${eps[i]!.str}"`;
+      w.s(`-A ${chain}${comment} -m recent --name ${c} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${c}\n`);
+    }
+  }
+  const n = eps.length;
+  for (let i = 0; i < n; i++) {
+    w.s('-A '); w.s(chain);
+    if (!largeClusterMode) { w.s(' -m comment --comment "'); w.s(name); w.s(' -> '); w.s(eps[i]!.str); w.s('"'); }
+    if (i < n - 1) { w.s(' -m statistic --mode random --probability '); w.s(probability(n - i)); }
+    w.s(' -j '); w.s(seps[i]!); w.s('\n');
+  }
 }
