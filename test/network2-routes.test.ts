@@ -108,3 +108,37 @@ test('routes CLI: JSON shape of cli.md, text output, exit 1 on 404, exit 2 on a 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /not an absolute URL/);
 });
+
+import { validateGateway, validateHTTPRoute, validateIngress } from '../src/network/routes/validate.js';
+import { FieldError } from '../src/k8s/errors.js';
+
+test('validation: Ingress, HTTPRoute and Gateway fields as FieldError', () => {
+  const bad = (fn: () => void, field: string, detail: RegExp) => assert.throws(fn, (e: unknown) => e instanceof FieldError && e.field === field && detail.test(e.detail));
+  const ing = (paths: unknown[], host?: string) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i', namespace: 'n' },
+    spec: { rules: [{ ...(host ? { host } : {}), http: { paths } }] } }) as GenericObject;
+  const be = { service: { name: 'web', port: { number: 80 } } };
+  validateIngress(ing([{ path: '/a', pathType: 'Prefix', backend: be }], '*.foo.com'));
+  bad(() => validateIngress(ing([{ path: '/a', backend: be }])), 'spec.rules[0].http.paths[0].pathType', /^Required value: pathType must be specified$/);
+  bad(() => validateIngress(ing([{ path: '/a', pathType: 'Regex', backend: be }])), 'spec.rules[0].http.paths[0].pathType', /^Unsupported value: "Regex": supported values: "Exact", "ImplementationSpecific", "Prefix"$/);
+  bad(() => validateIngress(ing([{ path: 'a', pathType: 'Exact', backend: be }])), 'spec.rules[0].http.paths[0].path', /must be an absolute path/);
+  bad(() => validateIngress(ing([{ path: '/a//b', pathType: 'Prefix', backend: be }])), 'spec.rules[0].http.paths[0].path', /must not contain '\/\/'/);
+  bad(() => validateIngress(ing([{ path: '/', pathType: 'Prefix', backend: be }], '1.2.3.4')), 'spec.rules[0].host', /must be a DNS name, not an IP address/);
+  bad(() => validateIngress(ing([{ path: '/', pathType: 'Prefix', backend: be }], 'a.*.com')), 'spec.rules[0].host', /wildcard DNS-1123 subdomain must start with '\*\.'/);
+  bad(() => validateIngress(ing([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80, name: 'http' } } } }])), 'spec.rules[0].http.paths[0].backend.service.port', /cannot set both port name & port number/);
+  bad(() => validateIngress({ kind: 'Ingress', metadata: { name: 'x' }, spec: {} } as GenericObject), 'spec', /either `defaultBackend` or `rules` must be specified/);
+
+  const route = (rules: unknown[], hostnames?: string[]) => ({ kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], ...(hostnames ? { hostnames } : {}), rules } }) as GenericObject;
+  validateHTTPRoute(route([{ matches: [{ path: { type: 'Exact', value: '/x' }, method: 'GET' }], backendRefs: [{ name: 's', port: 80 }] }], ['*.example.com']));
+  bad(() => validateHTTPRoute(route([{ matches: [{ path: { type: 'Glob', value: '/x' } }] }])), 'spec.rules[0].matches[0].path.type', /^Unsupported value: "Glob"/);
+  bad(() => validateHTTPRoute(route([{ matches: [{ path: { type: 'PathPrefix', value: 'x' } }] }])), 'spec.rules[0].matches[0].path.value', /must be an absolute path/);
+  bad(() => validateHTTPRoute(route([{ matches: [{ method: 'FETCH' }] }])), 'spec.rules[0].matches[0].method', /Unsupported value: "FETCH"/);
+  bad(() => validateHTTPRoute(route([{ matches: [{ headers: [{ name: 'A', value: '1' }, { name: 'a', value: '2' }] }] }])), 'spec.rules[0].matches[0].headers[1]', /Duplicate value/);
+  bad(() => validateHTTPRoute(route([{ backendRefs: [{ name: 's' }] }])), 'spec.rules[0].backendRefs[0].port', /Must have port for Service reference/);
+  bad(() => validateHTTPRoute(route([], ['10.0.0.1'])), 'spec.hostnames[0]', /not an IP address/);
+
+  const gw = (listeners: unknown[]) => ({ kind: 'Gateway', metadata: { name: 'g' }, spec: { gatewayClassName: 'c', listeners } }) as GenericObject;
+  validateGateway(gw([{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com' }]));
+  bad(() => validateGateway(gw([])), 'spec.listeners', /at least 1 item/);
+  bad(() => validateGateway(gw([{ name: 'a', port: 80, protocol: 'HTTP' }, { name: 'a', port: 81, protocol: 'HTTP' }])), 'spec.listeners', /must be unique/);
+  bad(() => validateGateway(gw([{ name: 'a', port: 0, protocol: 'HTTP' }])), 'spec.listeners[0].port', /between 1 and 65535/);
+});
