@@ -4,6 +4,7 @@
 // The cache keeps per-port results so that a slice change re-merges only its own Service.
 
 import type { EndpointSlice } from '../k8s/types.js';
+import { flat } from './hash.js';
 import { canonicalIP, familyOf, type IPFamily } from './ip.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
@@ -78,43 +79,61 @@ export class EndpointSliceCache {
   }
 
   private merge(bySlice: Map<string, EndpointSlice> | undefined): ServiceEndpoints {
-    const sets = new Map<string, Map<string, EndpointInfo>>();
-    if (!bySlice) return new Map();
-    const names = [...bySlice.keys()].sort();
-    for (const name of names) {
-      const slice = bySlice.get(name)!;
+    const out: ServiceEndpoints = new Map();
+    if (!bySlice) return out;
+    const slices = [...bySlice.values()];
+    if (slices.length > 1) slices.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    // Endpoints per port in slice-name order, then sorted by "ip:port" (stable) and deduplicated
+    // the way upstream's map insert does it: the first copy stays unless a later one is local.
+    for (const slice of slices) {
       if (slice.addressType !== this.family) continue;
       for (const p of slice.ports ?? []) {
         if (p.port === undefined || p.port === null || p.port === 0) continue;
         const key = endpointPortKey(p.name ?? '', p.protocol ?? 'TCP');
-        let set = sets.get(key);
-        if (!set) sets.set(key, (set = new Map()));
+        let list = out.get(key);
+        if (!list) out.set(key, (list = []));
+        const port = p.port;
+        const suffix = ':' + port;
         for (const ep of slice.endpoints ?? []) {
           const addr = ep.addresses?.[0];
-          if (!addr || familyOf(addr) !== this.family) continue;
-          const ip = canonicalIP(addr)!;
+          if (!addr) continue;
+          let ip: string | undefined;
+          if (this.family === 'IPv4') ip = CANONICAL_V4.test(addr) ? addr : familyOf(addr) === 'IPv4' ? canonicalIP(addr) : undefined;
+          else ip = familyOf(addr) === 'IPv6' ? canonicalIP(addr) : undefined;
+          if (ip === undefined) continue;
           const c = ep.conditions ?? {};
           const ready = c.ready === undefined || c.ready === null ? true : !!c.ready;
           const serving = c.serving === undefined || c.serving === null ? true : !!c.serving;
           const terminating = !!c.terminating;
           const isLocal = !!ep.nodeName && ep.nodeName === this.nodeName;
-          const str = this.family === 'IPv6' ? `[${ip}]:${p.port}` : `${ip}:${p.port}`;
-          if (!set.has(str) || isLocal) {
-            set.set(str, { ip, port: p.port, str, isLocal, ready, serving, terminating, nodeName: ep.nodeName ?? '', zone: ep.zone ?? '' });
-          }
+          // Flat strings: they are read character by character when payloads are written.
+          const str = this.family === 'IPv6' ? flat('[' + ip + ']' + suffix) : flat(ip + suffix);
+          list.push({ ip, port, str, isLocal, ready, serving, terminating, nodeName: ep.nodeName ?? '', zone: ep.zone ?? '' });
         }
       }
     }
-    const out: ServiceEndpoints = new Map();
-    for (const [key, set] of sets) {
-      if (set.size === 0) continue;
-      const list = [...set.values()];
+    for (const [key, list] of out) {
+      if (list.length === 0) { out.delete(key); continue; }
+      let sorted = true;
+      for (let i = 1; i < list.length; i++) if (list[i - 1]!.str >= list[i]!.str) { sorted = false; break; }
+      if (sorted) continue;
       list.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
-      out.set(key, list);
+      let w = 0;
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!;
+        if (w > 0 && list[w - 1]!.str === e.str) {
+          if (e.isLocal) list[w - 1] = e;
+        } else {
+          list[w++] = e;
+        }
+      }
+      list.length = w;
     }
     return out;
   }
 }
+
+const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Text identity of an endpoint list, for change detection. */
 export function endpointsFingerprint(eps: readonly EndpointInfo[] | undefined): string {

@@ -4,7 +4,7 @@
 // pkg/proxy/serviceport.go (BaseServicePortInfo) and servicechangetracker.
 
 import type { Protocol, Service, ServicePort } from '../k8s/types.js';
-import { hash16 } from './hash.js';
+import { flat, hash16Of } from './hash.js';
 import { canonicalIP, familyOf, parseCidr, type Cidr, type IPFamily } from './ip.js';
 
 export const DEFAULT_CLIENTIP_TIMEOUT_SECONDS = 10800;
@@ -105,14 +105,12 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
   if (!clusterIP) return [];
   const namespace = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name;
-  const nsName = `${namespace}/${name}`;
+  const nsName = namespace + '/' + name;
   const type = serviceType(svc);
-  const ofFamily = (ips: readonly string[] | undefined) =>
-    (ips ?? []).filter((ip) => familyOf(ip) === family).map((ip) => canonicalIP(ip)!);
-  const externalIPs = ofFamily(spec.externalIPs);
-  const lbVIPs = type === 'LoadBalancer'
-    ? ofFamily((svc.status?.loadBalancer?.ingress ?? [])
-      .filter((i) => i.ip && (i as { ipMode?: string }).ipMode !== 'Proxy').map((i) => i.ip!))
+  const externalIPs = spec.externalIPs?.length ? ofFamily(spec.externalIPs, family) : [];
+  const ingress = type === 'LoadBalancer' ? svc.status?.loadBalancer?.ingress : undefined;
+  const lbVIPs = ingress?.length
+    ? ofFamily(ingress.filter((i) => i.ip && (i as { ipMode?: string }).ipMode !== 'Proxy').map((i) => i.ip!), family)
     : [];
   const sourceRanges: Cidr[] = [];
   for (const r of spec.loadBalancerSourceRanges ?? []) {
@@ -122,35 +120,42 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const clientIP = spec.sessionAffinity === 'ClientIP';
   const sticky = clientIP ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_CLIENTIP_TIMEOUT_SECONDS : 0;
+  const accessibleBase = externalIPs.length > 0 || lbVIPs.length > 0;
+  const ip = canonicalIP(clusterIP)!;
+  // Text shared by every port's fingerprint.
+  const common = '|' + externalIPs.join(',') + '|' + lbVIPs.join(',') + '|' + sourceRanges.map((c) => c.text).join(',')
+    + '|' + internalPolicyLocal + '|' + sticky;
   const out: ServicePortInfo[] = [];
   for (const sp of spec.ports ?? []) {
     const protocol: Protocol = sp.protocol ?? 'TCP';
-    const proto = protocol.toLowerCase();
+    const proto = PROTO_LOWER[protocol] ?? protocol.toLowerCase();
     const portName = sp.name ?? '';
-    const nameString = portNameString(nsName, portName);
+    // Flat strings: these are read character by character when payloads are written.
+    const nameString = flat(portNameString(nsName, portName));
     const nodePort = type === 'NodePort' || type === 'LoadBalancer' ? sp.nodePort ?? 0 : 0;
-    const info: Omit<ServicePortInfo, 'fingerprint' | 'clusterPolicyChain' | 'localPolicyChain' | 'externalChain' | 'firewallChain' | 'externalPolicyLocal' | 'healthCheckNodePort'> = {
-      namespace, name, nsName, portName, protocol, proto, nameString, family,
-      clusterIP: canonicalIP(clusterIP)!, port: sp.port, targetPort: targetPortOf(sp),
-      nodePort, externalIPs, loadBalancerVIPs: lbVIPs, loadBalancerSourceRanges: sourceRanges,
-      internalPolicyLocal, sessionAffinityClientIP: clientIP, stickyMaxAgeSeconds: sticky,
-    };
     // externalTrafficPolicy only means something for externally reachable services.
-    const externalPolicyLocal = externallyAccessible(info) && spec.externalTrafficPolicy === 'Local';
+    const externalPolicyLocal = (nodePort !== 0 || accessibleBase) && spec.externalTrafficPolicy === 'Local';
     const healthCheckNodePort = type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local' ? spec.healthCheckNodePort ?? 0 : 0;
-    const h = hash16(nameString + proto);
-    const full: ServicePortInfo = {
-      ...info, externalPolicyLocal, healthCheckNodePort,
-      clusterPolicyChain: 'KUBE-SVC-' + h, localPolicyChain: 'KUBE-SVL-' + h,
-      externalChain: 'KUBE-EXT-' + h, firewallChain: 'KUBE-FW-' + h, fingerprint: '',
-    };
-    full.fingerprint = [
-      full.clusterIP, full.port, full.protocol, full.nodePort, full.externalIPs.join(','), full.loadBalancerVIPs.join(','),
-      full.loadBalancerSourceRanges.map((c) => c.text).join(','), full.healthCheckNodePort, full.internalPolicyLocal,
-      full.externalPolicyLocal, full.stickyMaxAgeSeconds, String(full.targetPort),
-    ].join('|');
-    out.push(full);
+    const h = hash16Of(nameString, proto, '');
+    const targetPort = targetPortOf(sp);
+    out.push({
+      namespace, name, nsName, portName, protocol, proto, nameString, family,
+      clusterIP: ip, port: sp.port, targetPort,
+      nodePort, externalIPs, loadBalancerVIPs: lbVIPs, loadBalancerSourceRanges: sourceRanges, healthCheckNodePort,
+      internalPolicyLocal, externalPolicyLocal, sessionAffinityClientIP: clientIP, stickyMaxAgeSeconds: sticky,
+      clusterPolicyChain: flat('KUBE-SVC-' + h), localPolicyChain: flat('KUBE-SVL-' + h),
+      externalChain: flat('KUBE-EXT-' + h), firewallChain: flat('KUBE-FW-' + h),
+      fingerprint: ip + '|' + sp.port + '|' + protocol + '|' + nodePort + '|' + healthCheckNodePort + '|' + externalPolicyLocal + '|' + targetPort + common,
+    });
   }
+  return out;
+}
+
+const PROTO_LOWER: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+
+function ofFamily(ips: readonly string[], family: IPFamily): string[] {
+  const out: string[] = [];
+  for (const ip of ips) if (familyOf(ip) === family) out.push(canonicalIP(ip)!);
   return out;
 }
 
