@@ -226,3 +226,44 @@ test('planRuns checks every workload of the file before running any', () => {
   assert.deepEqual(plan[0]!.params, { initNodes: 5, initPods: 1, measurePods: 10 });
   assert.deepEqual(plan[0]!.ops.map((o) => ('count' in o ? o.count : null)), [5, 1, 10]);
 });
+
+test('bundled workload files: every upstream test case of the scale-guidance table, with its sizes and threshold', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const dir = fileURLToPath(new URL('../../datasets/workloads/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  const perf = new Map<string, { threshold?: number; params: Record<string, unknown> }[]>();
+  const shorts = new Set<string>();
+  for (const f of files) {
+    for (const { tc, w, params } of planRuns(join(dir, f), {})) {
+      if (w.labels.includes('short')) shorts.add(tc.name);
+      if (w.threshold !== undefined) perf.set(tc.name, [...(perf.get(tc.name) ?? []), { threshold: w.threshold, params }]);
+    }
+  }
+  // scale-guidance.md: test case, initNodes / initPods / measurePods, threshold.
+  const table: [string, Record<string, number>, number][] = [
+    ['SchedulingBasic', { initNodes: 5000, initPods: 1000, measurePods: 10000 }, 680],
+    ['SchedulingBasic', { initNodes: 5000, initPods: 5000, measurePods: 50000 }, 810],
+    ['SchedulingPodAntiAffinity', { initNodes: 5000, initPods: 1000, measurePods: 2000 }, 60],
+    ['SchedulingPodAffinity', { initNodes: 5000, initPods: 5000, measurePods: 5000 }, 35],
+    ['SchedulingPreferredPodAffinity', { initNodes: 5000, initPods: 5000, measurePods: 5000 }, 90],
+    ['SchedulingPreferredPodAntiAffinity', { initNodes: 5000, initPods: 5000, measurePods: 5000 }, 90],
+    ['SchedulingNodeAffinity', { initNodes: 5000, initPods: 5000, measurePods: 10000 }, 220],
+    ['TopologySpreading', { initNodes: 5000, initPods: 5000, measurePods: 5000 }, 460],
+    ['PreferredTopologySpreading', { initNodes: 5000, initPods: 5000, measurePods: 5000 }, 340],
+    ['DefaultTopologySpreading', { initNodes: 5000, initPods: 5000, measurePods: 50000 }, 160],
+    ['MixedSchedulingBasePod', { initNodes: 5000, initPods: 2000, measurePods: 5000 }, 140],
+    ['PreemptionAsync', { initNodes: 5000, initPods: 20000, measurePods: 5000 }, 570],
+    ['Unschedulable', { initNodes: 5000, initPods: 100, measurePods: 10000 }, 590],
+    ['SchedulingWithMixedChurn', { initNodes: 5000, measurePods: 10000 }, 710],
+    ['SchedulingWithNodeInclusionPolicy', { normalNodes: 4000, taintNodes: 1000, measurePods: 4000 }, 270],
+    ['SchedulingDaemonset', { initNodes: 15000, measurePods: 30000 }, 1100],
+  ];
+  for (const [name, params, threshold] of table) {
+    const got = perf.get(name);
+    assert.ok(got, `${name} has a workload with a threshold`);
+    assert.ok(got.some((g) => g.threshold === threshold && JSON.stringify(Object.entries(g.params).sort()) === JSON.stringify(Object.entries(params).sort())), `${name}: ${JSON.stringify(params)} threshold ${threshold}; have ${JSON.stringify(got)}`);
+    assert.ok(shorts.has(name), `${name} has a short workload`);
+  }
+  assert.ok(shorts.has('LargeClusterFill') && shorts.has('LargeClusterNodes'));
+});

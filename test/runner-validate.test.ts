@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node, Pod } from '../src/k8s/types.js';
 import { stateFromList, validateState } from '../src/runner/validate-state.js';
+import { planRuns, runWorkload } from '../src/runner/runner.js';
+import { readdirSync } from 'node:fs';
+import type { ClusterObjects } from '../src/k8s/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/kubescale.js');
@@ -120,6 +123,20 @@ test('bundled short workloads run through the CLI; their dumped states satisfy e
     assert.ok(state.nodes.length > 0 && state.pods.length > 0);
     assert.deepEqual(validateState(state), [], `${tc}: dumped state violates constraints`);
   }
+});
+
+test('every bundled short workload runs in-process and leaves a valid state', () => {
+  let runs = 0;
+  for (const f of readdirSync(join(ROOT, 'datasets/workloads')).filter((x) => x.endsWith('.yaml'))) {
+    for (const { tc, w, params, ops } of planRuns(W(f), { label: 'short' })) {
+      let state: ClusterObjects | undefined;
+      const r = runWorkload(tc, w, params, ops, { engine: 'reference', seed: 7, onState: (s) => (state = s) });
+      assert.ok(r.metrics.scheduled > 0, `${tc.name}/${w.name}: no measured pod scheduled`);
+      assert.deepEqual(validateState(state!), [], `${tc.name}/${w.name}`);
+      runs++;
+    }
+  }
+  assert.ok(runs >= 17, `ran ${runs} short workloads`);
 });
 
 test('a state built to break anti-affinity and spread is caught after a real run (validator is not vacuous)', () => {
