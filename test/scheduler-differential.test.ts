@@ -97,6 +97,22 @@ function randomSpec(rng: Rng, nodeCount: number): PodSpec {
   if (rng.chance(0.1)) spec.preemptionPolicy = 'Never';
   if (rng.chance(0.03)) spec.schedulingGates = [{ name: 'example.com/wait' }];
   if (rng.chance(0.2)) spec.overhead = { cpu: '50m' };
+  if (rng.chance(0.35)) {
+    const n = 1 + rng.int(2);
+    const keys = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname', 'tier'];
+    spec.topologySpreadConstraints = Array.from({ length: n }, (_, i) => {
+      const when = rng.pick(['DoNotSchedule', 'ScheduleAnyway'] as const);
+      return {
+        maxSkew: 1 + rng.int(3),
+        topologyKey: keys[(rng.int(3) + i) % 3]!,
+        whenUnsatisfiable: when,
+        labelSelector: rng.chance(0.9) ? { matchLabels: { app: rng.pick(['a', 'b', 'c']) } } : { matchExpressions: [{ key: 'app', operator: 'In' as const, values: ['a', 'b'] }] },
+        ...(when === 'DoNotSchedule' && rng.chance(0.2) ? { minDomains: 1 + rng.int(5) } : {}),
+        ...(rng.chance(0.2) ? { nodeAffinityPolicy: rng.pick(['Honor', 'Ignore'] as const) } : {}),
+        ...(rng.chance(0.2) ? { nodeTaintsPolicy: rng.pick(['Honor', 'Ignore'] as const) } : {}),
+      };
+    }).filter((c, i, all) => all.findIndex((o) => o.topologyKey === c.topologyKey && o.whenUnsatisfiable === c.whenUnsatisfiable) === i);
+  }
   return spec;
 }
 
@@ -105,12 +121,18 @@ function randomCluster(seed: number): ClusterObjects {
   const c = emptyClusterObjects();
   const nodeCount = rng.chance(0.3) ? 1 + rng.int(6) : rng.chance(0.7) ? 5 + rng.int(60) : 100 + rng.int(160);
   for (let i = 0; i < nodeCount; i++) c.nodes.push(randomNode(rng, i));
+  for (const ns of ['default', 'team-a']) {
+    c.workloads.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs-1', namespace: ns }, spec: { selector: { matchLabels: { app: 'a' } }, template: { spec: { containers: [] } } } });
+    if (rng.chance(0.5)) c.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc-b', namespace: ns }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } });
+  }
   const specs = Array.from({ length: 1 + rng.int(6) }, () => randomSpec(rng, nodeCount));
   const podCount = 1 + rng.int(nodeCount < 20 ? 40 : 300);
   for (let i = 0; i < podCount; i++) {
     // Pods share spec objects, as a controller's pods do, so the fast engine's plan cache is exercised.
     const spec: PodSpec = rng.chance(0.8) ? rng.pick(specs) : randomSpec(rng, nodeCount);
-    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: rng.pick(['default', 'team-a']) }, spec, status: { phase: 'Pending' } };
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: rng.pick(['default', 'team-a']), labels: { app: rng.pick(['a', 'b', 'c']) } }, spec, status: { phase: 'Pending' } };
+    // Owned pods get the system default spreading (through their ReplicaSet's selector).
+    if (rng.chance(0.3)) pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs-1', controller: true }];
     if (rng.chance(0.15)) {
       pod.spec = { ...spec, nodeName: `node-${rng.int(nodeCount)}` };
       pod.status = { phase: rng.chance(0.1) ? 'Succeeded' : 'Running' };
@@ -134,15 +156,20 @@ function randomConfig(seed: number): SchedulerConfig {
   if (rng.chance(0.2)) pluginConfig.push({ name: 'NodeAffinity', args: { addedAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: { matchExpressions: [{ key: 'disk', operator: 'Exists' }] } }] } } });
   if (pluginConfig.length) profile.pluginConfig = pluginConfig;
   if (rng.chance(0.2)) profile.plugins = { score: { enabled: [{ name: 'ImageLocality', weight: 5 }, { name: 'TaintToleration', weight: 1 }] } };
-  // The reference engine has PodTopologySpread, InterPodAffinity and DefaultPreemption (issue #4); the fast engine
-  // does not yet, so both run without them until it does.
-  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'PodTopologySpread' }, { name: 'InterPodAffinity' }, { name: 'DefaultPreemption' }] } };
+  if (rng.chance(0.2)) {
+    pluginConfig.push({ name: 'PodTopologySpread', args: { defaultingType: 'List', defaultConstraints: [{ maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: rng.pick(['DoNotSchedule', 'ScheduleAnyway']) }] } });
+    profile.pluginConfig = pluginConfig;
+  }
+  // The fast engine does not have InterPodAffinity and DefaultPreemption yet (issue #4): both engines run without them.
+  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'InterPodAffinity' }, { name: 'DefaultPreemption' }] } };
   return parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', profiles: [profile] });
 }
 
 test('fast and reference engines agree on 240 seeded random clusters (placements, reasons, explain)', () => {
   let scheduled = 0;
   let unschedulable = 0;
+  let spreadRejections = 0;
+  let spreadScores = 0;
   for (let seed = 1; seed <= 240; seed++) {
     const cluster = randomCluster(seed);
     const config = randomConfig(seed);
@@ -156,9 +183,18 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
     for (const p of ref.result.placements) {
       if (p.node) scheduled++;
       else unschedulable++;
+      if (p.reason?.includes('pod topology spread constraints')) spreadRejections++;
+    }
+    for (const e of ref.result.explain ?? []) {
+      for (const n of e.nodes) {
+        const sc = n.scores?.PodTopologySpread;
+        if (sc && sc.normalized !== 100 && sc.normalized !== 0) spreadScores++;
+      }
     }
   }
   // The generator must produce both outcomes in volume, or the comparison proves little.
   assert.ok(scheduled > 2000, `scheduled ${scheduled}`);
   assert.ok(unschedulable > 300, `unschedulable ${unschedulable}`);
+  assert.ok(spreadRejections > 20, `spread rejections ${spreadRejections}`);
+  assert.ok(spreadScores > 100, `spread scores strictly between 0 and 100: ${spreadScores}`);
 });

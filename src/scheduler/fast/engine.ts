@@ -19,6 +19,8 @@ import type {
   ScheduleOutcome,
 } from '../types.js';
 import { IntLabelCache } from './nodeselector.js';
+import { CounterRegistry } from './counters.js';
+import { SpreadFilter, SpreadScore } from './spread.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
 
 /** Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay. */
@@ -53,8 +55,14 @@ interface CycleOutcome {
 /** Plugins the fast engine implements; enabled ones outside this set are reported as skipped. */
 export const FAST_BUILT = new Set([
   'SchedulingGates', 'PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
-  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder',
+  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder', 'PodTopologySpread',
 ]);
+
+/** Per-pod state of the plugins that depend on other pods (built once per distinct pod shape, kept current by binds). */
+interface Dynamic {
+  spreadF: SpreadFilter | null;
+  spreadS: SpreadScore | null;
+}
 
 /** What a profile needs resolved against the tables once. */
 interface ProfileRuntime {
@@ -68,11 +76,14 @@ interface ProfileRuntime {
   /** Both NodeResourcesFit and NodeResourcesBalancedAllocation score in this profile. */
   scoresFitAndBalanced: boolean;
   plans: Map<PodSpec, SpecPlan>;
+  /** Dynamic plugin state per plan and pod shape (namespace, labels, owners). */
+  dynamic: WeakMap<SpecPlan, Map<string, Dynamic>>;
 }
 
 export class FastScheduler implements CycleBackend {
   readonly t: ClusterTables;
   ctx!: RunContext;
+  counters!: CounterRegistry;
   /** Node rows in upstream's snapshot order (zones round-robin). */
   order!: Int32Array;
   private nextStartNodeIndex = 0;
@@ -142,8 +153,30 @@ export class FastScheduler implements CycleBackend {
     this.norm = new Float64Array(n);
     this.totals = new Float64Array(n);
     this.failRows = new Int32Array(n);
+    this.counters = new CounterRegistry(nodes, this.t.pods);
     this.runtimes.clear();
     this.shardPlans.clear();
+  }
+
+  /** The dynamic plugins' state for this pod, or empty when the profile does not run them. */
+  private dynamic(rt: ProfileRuntime, pod: Pod, plan: SpecPlan): Dynamic {
+    let byShape = rt.dynamic.get(plan);
+    if (!byShape) rt.dynamic.set(plan, (byShape = new Map()));
+    const meta = pod.metadata;
+    const key = JSON.stringify([meta.namespace || 'default', meta.labels ?? null, (meta.ownerReferences ?? []).map((o) => [o.kind, o.name, o.controller === true])]);
+    let d = byShape.get(key);
+    if (!d) {
+      const p = rt.profile;
+      const args = p.args.PodTopologySpread ?? { defaultConstraints: [], defaultingType: 'System' as const };
+      const runsFilter = p.plugins.preFilter.includes('PodTopologySpread') && p.plugins.filter.includes('PodTopologySpread');
+      const runsScore = p.plugins.score.includes('PodTopologySpread');
+      d = {
+        spreadF: runsFilter ? SpreadFilter.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
+        spreadS: runsScore ? SpreadScore.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
+      };
+      byShape.set(key, d);
+    }
+    return d;
   }
 
   runtime(profile: Profile): ProfileRuntime {
@@ -164,6 +197,7 @@ export class FastScheduler implements CycleBackend {
         balancedFast: isCpuMem(balancedResources),
         scoresFitAndBalanced: profile.plugins.score.includes('NodeResourcesFit') && profile.plugins.score.includes('NodeResourcesBalancedAllocation'),
         plans: new Map(),
+        dynamic: new WeakMap(),
       };
       this.runtimes.set(profile.schedulerName, rt);
     }
@@ -180,10 +214,18 @@ export class FastScheduler implements CycleBackend {
   }
 
   /** Filter result of every filter plugin on node n, in order, stopping at the first failure. */
-  private filterTrail(plan: SpecPlan, n: number, record: ((name: string, result: string) => void) | null): FailStatus | null {
+  private filterTrail(plan: SpecPlan, dyn: Dynamic, n: number, record: ((name: string, result: string) => void) | null): FailStatus | null {
     const nodes = this.t.nodes;
     for (const name of plan.filters) {
       let fail: FailStatus | null = null;
+      if (name === 'PodTopologySpread') {
+        if (!dyn.spreadF) continue; // PreFilter Skip: the plugin does not run for this pod
+        const r = dyn.spreadF.check(n);
+        if (r) fail = { reasons: [r[0]], unresolvable: r[1], plugin: name };
+        record?.(name, fail ? fail.reasons.join(', ') : 'ok');
+        if (fail) return fail;
+        continue;
+      }
       if (isStaticFilter(name)) {
         const r = staticReason(name, plan, this.ctx, n);
         if (r !== null) fail = { reasons: [r], unresolvable: true, plugin: name };
@@ -213,20 +255,22 @@ export class FastScheduler implements CycleBackend {
    * Filter result on node n, with the pods nominated to it (priority >= the pod's) counted first, as
    * upstream's RunFilterPluginsWithNominatedPods: the node must pass with and without them.
    */
-  private checkWithNominated(plan: SpecPlan, n: number, priority: number, key: string, noms: Nominations | undefined,
+  private checkWithNominated(plan: SpecPlan, dyn: Dynamic, n: number, priority: number, key: string, noms: Nominations | undefined,
     record: ((name: string, result: string) => void) | null): FailStatus | null {
     const add = noms ? noms.podsOn(this.t.nodes.nodeName(n)).filter((r) => r.priority >= priority && r.key !== key) : [];
-    if (add.length === 0) return this.filterTrail(plan, n, record);
+    if (add.length === 0) return this.filterTrail(plan, dyn, n, record);
     const rows = add.map((r) => this.podRows.get(r.key)!).filter((r) => r !== undefined);
     for (const r of rows) this.account(r, n, 1);
     let first: FailStatus | null;
     try {
-      first = this.filterTrail(plan, n, record);
+      dyn.spreadF?.prepare();
+      first = this.filterTrail(plan, dyn, n, record);
     } finally {
       for (const r of rows) this.account(r, n, -1);
+      dyn.spreadF?.prepare();
     }
     if (first) return first;
-    return this.filterTrail(plan, n, record);
+    return this.filterTrail(plan, dyn, n, record);
   }
 
   /** One scheduling cycle: PreFilter, the nominated node, sampled Filter, Score, selectHost. No side effects but the start index. */
@@ -244,12 +288,14 @@ export class FastScheduler implements CycleBackend {
       const potential = plan.allowedRows ? all : 0;
       return { node: -1, fitError: { numAllNodes: all, reasonsPerNode: [], preFilterMsg: msg }, plugins: plan.allowedRows ? [...plan.narrowedBy] : ['NodeAffinity'], explain: ex, potential };
     }
+    const dyn = this.dynamic(rt, pod, plan);
+    dyn.spreadF?.prepare();
     const noms = this.mayHaveNominations ? ctx.nominations : undefined;
     const failures = new Map<number, FailStatus>();
     const exRows = new Map<number, NodeExplain>();
     const check = (n: number): boolean => {
       const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: true, filters: {} } : undefined;
-      const fail = this.checkWithNominated(plan, n, priority, key, noms, ne ? (name, r) => { ne.filters[name] = r; } : null);
+      const fail = this.checkWithNominated(plan, dyn, n, priority, key, noms, ne ? (name, r) => { ne.filters[name] = r; } : null);
       if (fail && !failures.has(n)) failures.set(n, fail);
       if (ne) {
         ne.feasible = !fail;
@@ -272,7 +318,7 @@ export class FastScheduler implements CycleBackend {
     if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (this.shards && !ex && !noms && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+    if (this.shards && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
         const node = this.scheduleSharded(rt, plan, sp);
@@ -284,12 +330,12 @@ export class FastScheduler implements CycleBackend {
     let found = 0;
     if (!ex && !noms) {
       const failRows = this.failRows;
-      scanFeasible(nodes, plan, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
+      scanFeasible(nodes, plan, dyn.spreadF, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
       found = this.scanOut[0]!;
       const failed = this.scanOut[2]!;
       for (let i = 0; i < failed; i++) {
         const n = failRows[i]!;
-        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, n, null)!);
+        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, dyn, n, null)!);
       }
     } else {
       for (let i = 0; i < len && found < numToFind; i++) {
@@ -330,12 +376,13 @@ export class FastScheduler implements CycleBackend {
       if (fused && (name === 'NodeResourcesFit' || name === 'NodeResourcesBalancedAllocation')) continue;
       const w = profile.scoreWeights[name] ?? 1;
       if (!ex && this.accumulateFast(rt, plan, name, found, w)) continue;
-      if (!this.rawScores(rt, plan, name, found)) continue;
+      if (!this.rawScores(rt, plan, dyn, name, found)) continue;
       const raw = this.raw;
       const norm = this.norm;
       for (let j = 0; j < found; j++) norm[j] = raw[j]!;
       if (name === 'TaintToleration') defaultNormalize(norm, found, true);
       else if (name === 'NodeAffinity') defaultNormalize(norm, found, false);
+      else if (name === 'PodTopologySpread') dyn.spreadS!.normalize(rows, found, norm);
       for (let j = 0; j < found; j++) totals[j]! += norm[j]! * w;
       if (ex) {
         for (let j = 0; j < found; j++) {
@@ -384,9 +431,14 @@ export class FastScheduler implements CycleBackend {
   }
 
   /** Fills this.raw[0..count) with plugin `name`'s raw scores; false when the plugin does not score this pod. */
-  private rawScores(rt: ProfileRuntime, plan: SpecPlan, name: string, count: number): boolean {
+  private rawScores(rt: ProfileRuntime, plan: SpecPlan, dyn: Dynamic, name: string, count: number): boolean {
     const raw = this.raw;
     const rows = this.rows;
+    if (name === 'PodTopologySpread') {
+      if (!dyn.spreadS) return false;
+      dyn.spreadS.score(rows, count, raw);
+      return true;
+    }
     const pick = (src: Int32Array) => {
       for (let j = 0; j < count; j++) raw[j] = src[rows[j]!]!;
     };
@@ -487,7 +539,7 @@ export class FastScheduler implements CycleBackend {
       }
       for (const name of ['TaintToleration', 'NodeAffinity']) {
         if ((name === 'TaintToleration' && !taint) || (name === 'NodeAffinity' && !affinity)) continue;
-        this.rawScores(rt, plan, name, found);
+        this.rawScores(rt, plan, { spreadF: null, spreadS: null }, name, found);
         defaultNormalize(this.raw, found, name === 'TaintToleration');
         const wt = profile.scoreWeights[name] ?? 1;
         for (let k = 0; k < found; k++) totals[k]! += this.raw[k]! * wt;
@@ -530,6 +582,7 @@ export class FastScheduler implements CycleBackend {
   private account(p: number, n: number, sign: 1 | -1): void {
     const nodes = this.t.nodes;
     accountPod(nodes, this.t.pods, p, n, sign);
+    this.counters.onAccount(p, n, sign);
     const spec = this.cluster.pods[p]!.spec;
     if (sign === 1) addHostPorts(nodes, n, spec);
     else for (const hp of hostPortsOf(spec)) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
@@ -609,7 +662,7 @@ export class FastScheduler implements CycleBackend {
  * from `start`, writes feasible rows into `rows` until `numToFind` are found, failing rows into
  * `failRows`; out = [found, processed, failed]. Every column is read through a local.
  */
-function scanFeasible(nodes: NodeTable, plan: SpecPlan, visit: Int32Array, len: number, start: number, numToFind: number,
+function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | null, visit: Int32Array, len: number, start: number, numToFind: number,
   rows: Int32Array, failRows: Int32Array, out: Int32Array): void {
   const sp = plan.staticPass;
   const c = nodes.cols;
@@ -644,6 +697,7 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, visit: Int32Array, len: 
         }
       }
     }
+    if (ok && spread !== null && spread.check(n) !== null) ok = false;
     if (ok) rows[found++] = n;
     else failRows[failed++] = n;
   }

@@ -282,7 +282,7 @@ function imageScores(spec: PodSpec, containers: number, ctx: RunContext): Int32A
   return raw;
 }
 
-export const BUILT_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+export const BUILT_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread']);
 
 export function isStaticFilter(name: string): boolean {
   return STATIC_FILTERS.has(name);
@@ -311,6 +311,12 @@ export function staticReason(name: string, plan: SpecPlan, ctx: RunContext, n: n
       }
       return null;
     }
+    case 'NodeAffinityPod':
+      // The pod's own nodeSelector and required affinity, without the profile's addedAffinity
+      // (upstream GetRequiredNodeAffinity(pod), used by PodTopologySpread's inclusion policy).
+      if (!nodeSelectorMatches(plan.selector, nodes, n)) return ERR_NODE_AFFINITY_POD;
+      if (plan.required && !termsMatch(plan.required, nodes, n, ctx.ints)) return ERR_NODE_AFFINITY_POD;
+      return null;
     case 'NodeAffinity':
       if (plan.addedRequired && !termsMatch(plan.addedRequired, nodes, n, ctx.ints)) return ERR_NODE_AFFINITY_ENFORCED;
       if (!nodeSelectorMatches(plan.selector, nodes, n)) return ERR_NODE_AFFINITY_POD;
