@@ -284,10 +284,17 @@ export class EndpointSliceController {
       if (!smallest || set.size < smallest.size) smallest = set;
     }
     const out: Pod[] = [];
+    // A one-pair selector is exactly its index set: no per-pod label check.
+    if (entries.length === 1) {
+      for (const pk of smallest!) out.push(this.pods.get(pk)!);
+      return out;
+    }
     for (const pk of smallest!) {
       const p = this.pods.get(pk)!;
       const labels = p.metadata.labels ?? {};
-      if (entries.every(([k, v]) => labels[k] === v)) out.push(p);
+      let ok = true;
+      for (let i = 0; i < entries.length && ok; i++) ok = labels[entries[i]![0]] === entries[i]![1];
+      if (ok) out.push(p);
     }
     return out;
   }
