@@ -29,10 +29,10 @@ test('proxy-rules -o json reports kind, payload, rule counts and bytes; services
   assert.match(syncs[0].payload, /DNAT --to-destination 10\.1\.0\.1:8080\n/, 'named targetPort resolved to the container port');
 });
 
-test('proxy-rules --mode nftables is a usage error (issue 7)', () => {
-  const r = cli('proxy-rules', DATA + 'ref-1.json', '--node', 'n', '--mode', 'nftables');
+test('proxy-rules --mode outside iptables/nftables is a usage error', () => {
+  const r = cli('proxy-rules', DATA + 'ref-1.json', '--node', 'n', '--mode', 'ipvs');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /not yet implemented \(issue 7\)/);
+  assert.match(r.stderr, /argument 'ipvs' is invalid\. Allowed choices are iptables, nftables/);
   assert.equal(r.stdout, '');
 });
 
