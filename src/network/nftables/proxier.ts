@@ -92,6 +92,8 @@ export class NftablesProxier {
   private readonly staleChains = new Map<string, number>();
   private readonly elements: Map<string, ElementEntry>[] = CONTAINERS.map(() => new Map());
   private portRules = 0;
+  private noLocalInternal = 0;
+  private noLocalExternal = 0;
   private baseRules = 0;
   private needFullSync = true;
   private setupDone = false;
@@ -257,11 +259,14 @@ export class NftablesProxier {
     const oldSets: string[] = [];
     for (const p of removed) if (p.rules) { for (const c of p.rules.chains) oldChains.push(c); for (const s of p.rules.affinitySets) oldSets.push(s); }
 
-    const write = full ? this.order : this.order.filter((p) => updated.has(p.info.nsName));
+    // Partial syncs touch only the updated services' ports: O(changed), not O(all services).
+    const write = full ? this.order : [...updated].flatMap((k) => this.portsByService.get(k) ?? []).sort((a, b) => compareServicePorts(a.info, b.info));
     for (const p of write) {
       if (!p.rules) {
         p.rules = buildNftPortRules(this.settings, p.info, p.names, this.endpointsOf(p.info.nsName, p.info.portName, p.info.protocol), p.memo);
         this.portRules += p.rules.ruleCount;
+        if (p.rules.noLocalInternal) this.noLocalInternal++;
+        if (p.rules.noLocalExternal) this.noLocalExternal++;
         if (p.memo.size > 4 * (p.rules.endpointCount + 8)) p.memo.clear(); // bounded under churn
       }
       const r = p.rules;
@@ -317,11 +322,7 @@ export class NftablesProxier {
       }
     }
 
-    let internal = 0, external = 0;
-    for (const p of this.order) {
-      if (p.rules?.noLocalInternal) internal++;
-      if (p.rules?.noLocalExternal) external++;
-    }
+    const internal = this.noLocalInternal, external = this.noLocalExternal;
     const latencies = this.pendingTriggerMs.map((ms) => Math.max(0, now / 1000 - ms / 1000));
     this.pendingTriggerMs = [];
     this.needFullSync = false;
@@ -370,9 +371,13 @@ export class NftablesProxier {
       updated.add(key);
       for (const o of old) {
         removed.push(o);
-        const i = this.order.indexOf(o);
+        const i = this.indexOf(o);
         if (i >= 0) this.order.splice(i, 1);
-        if (o.rules) this.portRules -= o.rules.ruleCount;
+        if (o.rules) {
+          this.portRules -= o.rules.ruleCount;
+          if (o.rules.noLocalInternal) this.noLocalInternal--;
+          if (o.rules.noLocalExternal) this.noLocalExternal--;
+        }
       }
       for (const n of next) this.insertPort(n);
       if (next.length) this.portsByService.set(key, next);
@@ -380,6 +385,16 @@ export class NftablesProxier {
     }
     this.candidates.clear();
     return { updated, removed };
+  }
+
+  private indexOf(p: PortState): number {
+    let lo = 0, hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareServicePorts(this.order[mid]!.info, p.info) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.order[lo] === p ? lo : this.order.indexOf(p);
   }
 
   private insertPort(p: PortState): void {
