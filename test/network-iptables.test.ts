@@ -199,3 +199,50 @@ test('masquerade bit and --no-localhost-nodeports change the fixed rules', () =>
   assert.match(r.payload, /-m addrtype --dst-type LOCAL ! -d 127\.0\.0\.0\/8 -j KUBE-NODEPORTS\n/);
   assert.doesNotMatch(r.payload, /KUBE-FIREWALL/);
 });
+
+test('JS SHA-256 chain hashes equal node:crypto base32 for one- and multi-block, ASCII and UTF-8 texts', async () => {
+  const { createHash } = await import('node:crypto');
+  const { hash16Of } = await import('../src/network/hash.js');
+  const ref = (t: string) => {
+    const d = createHash('sha256').update(t).digest();
+    let bits = '';
+    for (const b of d.subarray(0, 10)) bits += b.toString(2).padStart(8, '0');
+    let out = '';
+    for (let i = 0; i < 80; i += 5) out += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[parseInt(bits.slice(i, i + 5), 2)];
+    return out;
+  };
+  for (let len = 0; len < 200; len += 7) {
+    const ascii = Array.from({ length: len }, (_, i) => String.fromCharCode(33 + ((i * 17) % 90))).join('');
+    const utf8 = ascii + 'é/ß' + '\u{1F600}'.repeat(len % 3);
+    for (const t of [ascii, utf8]) {
+      assert.equal(hash16(t), ref(t), `len ${t.length}`);
+      assert.equal(hash16Of(t.slice(0, len >> 1), t.slice(len >> 1, len), t.slice(len)), ref(t));
+    }
+  }
+  // 55/56 bytes: the padding boundary where a second block starts.
+  for (const t of ['x'.repeat(55), 'x'.repeat(56), 'x'.repeat(63), 'x'.repeat(64)]) assert.equal(hash16(t), ref(t));
+});
+
+test('partial syncs after services are added in random order keep KUBE-SERVICES equal to a full sync', () => {
+  const svcs = Array.from({ length: 300 }, (_, i) => clusterIPService(`ns${i % 7}`, `s${(i * 37) % 300}`, `172.30.${i >> 8}.${i & 255}`, 80));
+  const slices = svcs.map((s, i) => sliceFor(s, ipRange(`10.5.${i}.1`, 1 + (i % 3))));
+  const p = refProxier();
+  p.setState(svcs.slice(0, 10), slices.slice(0, 10));
+  p.sync();
+  for (let n = 10; n < 300; n += 29) {
+    p.setState(svcs.slice(0, n), slices.slice(0, n));
+    p.sync();
+  }
+  p.setState(svcs.slice(50), slices.slice(50));
+  const part = p.sync();
+  assert.equal(part.kind, 'partial');
+  const full = refProxier();
+  full.setState(svcs.slice(50), slices.slice(50));
+  const f = full.sync();
+  const svcRules = (payload: string) => payload.split('\n').filter((l) => l.startsWith('-A KUBE-SERVICES'));
+  assert.equal(svcRules(part.payload).length, 251);
+  assert.deepEqual(svcRules(part.payload), svcRules(f.payload));
+  assert.equal(part.rules.nat, f.rules.nat);
+  // one KUBE-SVC per removed service plus one KUBE-SEP per endpoint (1 + i % 3 each): 50 + 99
+  assert.equal(part.chainsDeleted, 50 + slices.slice(0, 50).reduce((a, s) => a + s.endpoints!.length, 0));
+});
