@@ -123,6 +123,16 @@ export class CounterRegistry {
     const key = `${namespaces === null ? '*' : [...namespaces].sort((a, b) => a - b).join(',')}|${JSON.stringify(selector)}`;
     let c = this.counters.get(key);
     if (!c) {
+      // Intern the selector's strings first: a value no pod carries yet must still match the pods
+      // that carry it later (compiled selectors only look ids up).
+      for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
+        this.pods.interners.labels.intern(k);
+        this.pods.interners.labels.intern(v);
+      }
+      for (const e of selector?.matchExpressions ?? []) {
+        this.pods.interners.labels.intern(e.key);
+        for (const v of e.values ?? []) this.pods.interners.labels.intern(v);
+      }
       c = new MatchCounter(key, namespaces, selector, this.nodes, this.pods);
       this.counters.set(key, c);
     }

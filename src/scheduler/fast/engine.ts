@@ -8,6 +8,7 @@
 import type { ClusterObjects, Node, Pod, PodSpec } from '../../k8s/types.js';
 import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
 import { buildTables, addHostPorts, hostPortsOf, nodeAllocatable, type ClusterTables } from '../../model/cluster.js';
+import { podRequests } from '../../model/requests.js';
 import { accountPod, type NodeTable } from '../../model/tables.js';
 import { NO_ID } from '../../model/intern.js';
 import { profileFor, type Profile, type SchedulerConfig } from '../config.js';
@@ -106,6 +107,14 @@ export class FastScheduler implements CycleBackend {
   /** "namespace/name" -> PodTable row (the row of the input pod). */
   readonly podRows = new Map<string, number>();
   private readonly refs = new Map<string, PodRef>();
+  /** The pod object of every PodTable row (input pods, then pods admitted later). */
+  private readonly podObjects: Pod[];
+  /** Spec content -> a representative spec object, so pods created from one template share plans. */
+  private readonly specByContent = new Map<string, PodSpec>();
+  private readonly canonicalSpec = new WeakMap<PodSpec, PodSpec>();
+  /** Nodes were added or removed since the node-derived state was built. */
+  private nodesDirty = false;
+  private readonly removedNodes = new Set<number>();
   private readonly nodeObjects: Node[];
   private lastFailure: { key: string; profile: Profile; potential: number; numAllNodes: number } | undefined;
   /** Set when any pod may be nominated to a node: filters then count nominated pods (slow path). */
@@ -119,6 +128,7 @@ export class FastScheduler implements CycleBackend {
     this.shards = shards;
     this.config = options.config;
     this.nodeObjects = [...cluster.nodes];
+    this.podObjects = [...cluster.pods];
     cluster.pods.forEach((p, i) => {
       this.podRows.set(`${p.metadata.namespace || 'default'}/${p.metadata.name}`, i);
       if (p.status?.nominatedNodeName) this.mayHaveNominations = true;
@@ -145,8 +155,10 @@ export class FastScheduler implements CycleBackend {
       for (const id of seen) imageNodes.set(id, (imageNodes.get(id) ?? 0) + 1);
     }
     this.ctx = { nodes, ints: new IntLabelCache(nodes.interners), imageNodes };
-    const zones = this.nodeObjects.map((n) => zoneKey(n.metadata.labels));
-    this.order = Int32Array.from(nodeTreeOrder(zones), (i) => this.t.nodeIndex.get(this.nodeObjects[i]!.metadata.name)!);
+    const live = this.nodeObjects.filter((n) => !this.removedNodes.has(this.t.nodeIndex.get(n.metadata.name) ?? -1));
+    const zones = live.map((n) => zoneKey(n.metadata.labels));
+    this.order = Int32Array.from(nodeTreeOrder(zones), (i) => this.t.nodeIndex.get(live[i]!.metadata.name)!);
+    this.nodesDirty = false;
     const n = Math.max(nodes.count, 1);
     this.rows = new Int32Array(n);
     this.raw = new Float64Array(n);
@@ -583,7 +595,7 @@ export class FastScheduler implements CycleBackend {
     const nodes = this.t.nodes;
     accountPod(nodes, this.t.pods, p, n, sign);
     this.counters.onAccount(p, n, sign);
-    const spec = this.cluster.pods[p]!.spec;
+    const spec = this.podObjects[p]!.spec;
     if (sign === 1) addHostPorts(nodes, n, spec);
     else for (const hp of hostPortsOf(spec)) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
   }
@@ -591,6 +603,7 @@ export class FastScheduler implements CycleBackend {
   // ---- CycleBackend (the queue driver's contract, ../queue.ts) ----
 
   admit(ref: PodRef): { reason: string; gated: boolean } | null {
+    this.register(ref);
     const profile = profileFor(this.config, ref.pod.spec.schedulerName);
     if (!profile) return { reason: `no profile for schedulerName "${ref.pod.spec.schedulerName || 'default-scheduler'}"`, gated: false };
     if (profile.plugins.preEnqueue.includes('SchedulingGates') && (ref.pod.spec.schedulingGates?.length ?? 0) > 0) {
@@ -603,7 +616,8 @@ export class FastScheduler implements CycleBackend {
     const row = this.podRows.get(ref.key)!;
     const profile = profileFor(this.config, ref.pod.spec.schedulerName)!;
     // The input pod's spec object is the plan cache key (a controller's pods share it).
-    const out = this.cycle(this.runtime(profile), this.cluster.pods[row]!, ref.priority, ref.key, ctx);
+    if (this.nodesDirty) this.rebuildNodeState();
+    const out = this.cycle(this.runtime(profile), this.podObjects[row]!, ref.priority, ref.key, ctx);
     this.lastFailure = out.node < 0 ? { key: ref.key, profile, potential: out.potential, numAllNodes: this.order.length } : undefined;
     const result: AttemptResult = { node: out.node >= 0 ? this.t.nodes.nodeName(out.node) : null, unschedulablePlugins: out.plugins };
     if (out.fitError) result.fitError = out.fitError;
@@ -632,6 +646,9 @@ export class FastScheduler implements CycleBackend {
     }
     const ref = this.refs.get(key);
     if (ref) delete ref.pod.spec.nodeName;
+    // A pod created again under the same name gets a new row.
+    this.podRows.delete(key);
+    this.refs.delete(key);
   }
 
   addNode(node: Node): void {
@@ -644,7 +661,46 @@ export class FastScheduler implements CycleBackend {
     });
     this.t.nodeIndex.set(node.metadata.name, row);
     this.nodeObjects.push(node);
-    this.rebuildNodeState();
+    // Rebuilt lazily at the next attempt: 5,000 nodes added one by one cost one rebuild, not 5,000.
+    this.nodesDirty = true;
+  }
+
+  /** A node leaves the cluster: it is no longer visited (its row stays, unused). */
+  removeNode(name: string): void {
+    const row = this.t.nodeIndex.get(name);
+    if (row === undefined) return;
+    this.removedNodes.add(row);
+    this.nodeObjects.splice(this.nodeObjects.findIndex((n) => n.metadata.name === name), 1);
+    this.nodesDirty = true;
+  }
+
+  /**
+   * A pod the scheduler was not constructed with (the workload runner creates pods as it goes):
+   * it gets a PodTable row. Pods whose spec has the same content share one spec object, so a
+   * template's pods share compiled plans.
+   */
+  private register(ref: PodRef): number {
+    let row = this.podRows.get(ref.key);
+    if (row !== undefined) return row;
+    const pod = ref.pod;
+    let spec = this.canonicalSpec.get(pod.spec);
+    if (!spec) {
+      const content = JSON.stringify(pod.spec);
+      spec = this.specByContent.get(content);
+      if (!spec) this.specByContent.set(content, (spec = pod.spec));
+      this.canonicalSpec.set(pod.spec, spec);
+    }
+    const shared: Pod = spec === pod.spec ? pod : { ...pod, spec };
+    const r = podRequests(spec);
+    row = this.t.pods.add({
+      namespace: pod.metadata.namespace || 'default', name: pod.metadata.name, node: -1, priority: ref.priority, phase: 0,
+      terminating: !!pod.metadata.deletionTimestamp, gated: (spec.schedulingGates?.length ?? 0) > 0,
+      ownerKind: 0, owner: '', spec: -1, requests: r.requests, nonZeroCpu: r.nonZeroCpu, nonZeroMemory: r.nonZeroMemory,
+      labels: pod.metadata.labels ?? {},
+    });
+    this.podObjects[row] = shared;
+    this.podRows.set(ref.key, row);
+    return row;
   }
 
   /** PostFilter. DefaultPreemption is not built in the fast engine yet: the text upstream gives when nothing can be evicted. */
