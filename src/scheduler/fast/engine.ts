@@ -65,6 +65,22 @@ interface Dynamic {
   spreadS: SpreadScore | null;
 }
 
+const NO_DYNAMIC: Dynamic = { spreadF: null, spreadS: null };
+
+/** A plan's per-node filter result and score total, valid while the node's version is unchanged. */
+interface TotalsCache {
+  version: Int32Array;
+  feasible: Uint8Array;
+  total: Float64Array;
+  /** STRATEGY_LEAST / STRATEGY_MOST, or -1 when NodeResourcesFit does not score. */
+  fit: number;
+  fitWeight: number;
+  fitCpuWeight: number;
+  fitMemWeight: number;
+  balancedWeight: number;
+  imageWeight: number;
+}
+
 /** What a profile needs resolved against the tables once. */
 interface ProfileRuntime {
   profile: Profile;
@@ -77,6 +93,7 @@ interface ProfileRuntime {
   /** Both NodeResourcesFit and NodeResourcesBalancedAllocation score in this profile. */
   scoresFitAndBalanced: boolean;
   plans: Map<PodSpec, SpecPlan>;
+  caches: Map<SpecPlan, TotalsCache | null>;
   /** Dynamic plugin state per plan and pod shape (namespace, labels, owners). */
   dynamic: WeakMap<SpecPlan, Map<string, Dynamic>>;
 }
@@ -85,6 +102,8 @@ export class FastScheduler implements CycleBackend {
   readonly t: ClusterTables;
   ctx!: RunContext;
   counters!: CounterRegistry;
+  /** Bumped whenever a node's bound pods change: TotalsCache entries of older versions are stale. */
+  private nodeVersion!: Int32Array;
   /** Node rows in upstream's snapshot order (zones round-robin). */
   order!: Int32Array;
   private nextStartNodeIndex = 0;
@@ -107,11 +126,19 @@ export class FastScheduler implements CycleBackend {
   /** "namespace/name" -> PodTable row (the row of the input pod). */
   readonly podRows = new Map<string, number>();
   private readonly refs = new Map<string, PodRef>();
+  /** Per-cycle scratch, reused: rejected node row -> its status. */
+  private readonly failures = new Map<number, FailStatus>();
+  private readonly noExplain = new Map<number, NodeExplain>();
+  private readonly requestsBySpec = new WeakMap<PodSpec, ReturnType<typeof podRequests>>();
+  /** Namespaces holding at least one Service (system-default spreading needs a selecting Service or owner). */
+  private servicesSeen = -1;
+  private readonly serviceNamespaces = new Set<string>();
   /** The pod object of every PodTable row (input pods, then pods admitted later). */
   private readonly podObjects: Pod[];
   /** Spec content -> a representative spec object, so pods created from one template share plans. */
   private readonly specByContent = new Map<string, PodSpec>();
   private readonly canonicalSpec = new WeakMap<PodSpec, PodSpec>();
+  private readonly specsByContainers = new WeakMap<object, PodSpec[]>();
   /** Nodes were added or removed since the node-derived state was built. */
   private nodesDirty = false;
   private readonly removedNodes = new Set<number>();
@@ -165,13 +192,30 @@ export class FastScheduler implements CycleBackend {
     this.norm = new Float64Array(n);
     this.totals = new Float64Array(n);
     this.failRows = new Int32Array(n);
+    this.nodeVersion = new Int32Array(n);
     this.counters = new CounterRegistry(nodes, this.t.pods);
     this.runtimes.clear();
     this.shardPlans.clear();
   }
 
+  /**
+   * Cheap pre-check: a pod without its own constraints gets default ones only through a Service in its
+   * namespace or a controlling ReplicaSet / StatefulSet / ReplicationController (helper.DefaultSelector).
+   */
+  private mayHaveSpreading(pod: Pod): boolean {
+    if ((pod.spec.topologySpreadConstraints?.length ?? 0) > 0) return true;
+    if ((pod.metadata.ownerReferences ?? []).some((o) => o.controller && (o.kind === 'ReplicaSet' || o.kind === 'StatefulSet' || o.kind === 'ReplicationController'))) return true;
+    if (this.servicesSeen !== this.cluster.services.length) {
+      this.serviceNamespaces.clear();
+      for (const s of this.cluster.services) if (s.spec?.selector) this.serviceNamespaces.add(s.metadata.namespace || 'default');
+      this.servicesSeen = this.cluster.services.length;
+    }
+    return this.serviceNamespaces.has(pod.metadata.namespace || 'default');
+  }
+
   /** The dynamic plugins' state for this pod, or empty when the profile does not run them. */
   private dynamic(rt: ProfileRuntime, pod: Pod, plan: SpecPlan): Dynamic {
+    if (!this.mayHaveSpreading(pod)) return NO_DYNAMIC;
     let byShape = rt.dynamic.get(plan);
     if (!byShape) rt.dynamic.set(plan, (byShape = new Map()));
     const meta = pod.metadata;
@@ -209,6 +253,7 @@ export class FastScheduler implements CycleBackend {
         balancedFast: isCpuMem(balancedResources),
         scoresFitAndBalanced: profile.plugins.score.includes('NodeResourcesFit') && profile.plugins.score.includes('NodeResourcesBalancedAllocation'),
         plans: new Map(),
+        caches: new Map(),
         dynamic: new WeakMap(),
       };
       this.runtimes.set(profile.schedulerName, rt);
@@ -303,8 +348,9 @@ export class FastScheduler implements CycleBackend {
     const dyn = this.dynamic(rt, pod, plan);
     dyn.spreadF?.prepare();
     const noms = this.mayHaveNominations ? ctx.nominations : undefined;
-    const failures = new Map<number, FailStatus>();
-    const exRows = new Map<number, NodeExplain>();
+    const failures = this.failures;
+    failures.clear();
+    const exRows = ex ? new Map<number, NodeExplain>() : this.noExplain;
     const check = (n: number): boolean => {
       const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: true, filters: {} } : undefined;
       const fail = this.checkWithNominated(plan, dyn, n, priority, key, noms, ne ? (name, r) => { ne.filters[name] = r; } : null);
@@ -340,7 +386,20 @@ export class FastScheduler implements CycleBackend {
     }
     const rows = this.rows;
     let found = 0;
-    if (!ex && !noms) {
+    const cache = !ex && !noms && !dyn.spreadF && !dyn.spreadS ? this.totalsCache(rt, plan) : null;
+    if (cache) {
+      // Filter and score in one pass, reusing every node's result while the node is unchanged.
+      const failRows = this.failRows;
+      scanScoreCached(nodes, plan, cache, this.nodeVersion, visit, len, this.nextStartNodeIndex % len, numToFind, rows, this.totals, failRows, this.scanOut);
+      found = this.scanOut[0]!;
+      const failed = this.scanOut[2]!;
+      for (let i = 0; i < failed; i++) {
+        const n = failRows[i]!;
+        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, dyn, n, null)!);
+      }
+      this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
+      if (found > 1) return { node: rows[selectHostIn(this.totals, found, this.rng)]!, plugins: [], potential: 0 };
+    } else if (!ex && !noms) {
       const failRows = this.failRows;
       scanFeasible(nodes, plan, dyn.spreadF, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
       found = this.scanOut[0]!;
@@ -355,7 +414,7 @@ export class FastScheduler implements CycleBackend {
         if (check(n)) rows[found++] = n;
       }
     }
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
+    if (!cache) this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
 
     if (found === 0) {
       const reasons: string[][] = [];
@@ -590,9 +649,57 @@ export class FastScheduler implements CycleBackend {
     throw new Error('sharded cycle: the chosen tie was not found');
   }
 
+  /**
+   * The per-node totals cache of a plan, when every score of this profile is per node (no
+   * normalisation over the feasible set that could change a choice): NodeResourcesFit Least/Most and
+   * BalancedAllocation on [cpu, memory], ImageLocality, and uniform TaintToleration / NodeAffinity
+   * (which add the same to every node). Null otherwise.
+   */
+  private totalsCache(rt: ProfileRuntime, plan: SpecPlan): TotalsCache | null {
+    const hit = rt.caches.get(plan);
+    if (hit !== undefined) return hit;
+    const p = rt.profile;
+    const w = (n: string) => p.scoreWeights[n] ?? 1;
+    let ok = true;
+    const recipe = { fit: -1, fitWeight: 0, balancedWeight: 0, imageWeight: 0 };
+    for (const name of p.plugins.score) {
+      switch (name) {
+        case 'NodeResourcesFit':
+          if (rt.fitFast < 0) ok = false;
+          recipe.fit = rt.fitFast;
+          recipe.fitWeight = w(name);
+          break;
+        case 'NodeResourcesBalancedAllocation':
+          if (plan.res.balancedSkip) break;
+          if (!rt.balancedFast) ok = false;
+          recipe.balancedWeight = w(name);
+          break;
+        case 'ImageLocality':
+          if (!plan.imageUniform) recipe.imageWeight = w(name);
+          break;
+        case 'TaintToleration':
+          if (!plan.taintUniform) ok = false;
+          break;
+        case 'NodeAffinity':
+          if (plan.affinityRaw !== null && !plan.affinityUniform) ok = false;
+          break;
+        default:
+          if (FAST_BUILT.has(name) && name !== 'PodTopologySpread') ok = false;
+      }
+    }
+    const n = this.t.nodes.count;
+    const cache: TotalsCache | null = ok ? {
+      version: new Int32Array(n).fill(-1), feasible: new Uint8Array(n), total: new Float64Array(n), ...recipe,
+      fitCpuWeight: rt.fitResources.weights[0] ?? 0, fitMemWeight: rt.fitResources.weights[1] ?? 0,
+    } : null;
+    rt.caches.set(plan, cache);
+    return cache;
+  }
+
   /** Adds (sign 1) or removes (sign -1) pod row p's requests, pod count and host ports on node n. */
   private account(p: number, n: number, sign: 1 | -1): void {
     const nodes = this.t.nodes;
+    this.nodeVersion[n]!++;
     accountPod(nodes, this.t.pods, p, n, sign);
     this.counters.onAccount(p, n, sign);
     const spec = this.podObjects[p]!.spec;
@@ -685,13 +792,22 @@ export class FastScheduler implements CycleBackend {
     const pod = ref.pod;
     let spec = this.canonicalSpec.get(pod.spec);
     if (!spec) {
-      const content = JSON.stringify(pod.spec);
-      spec = this.specByContent.get(content);
-      if (!spec) this.specByContent.set(content, (spec = pod.spec));
+      // Shallow copies of one template share their nested objects: compare those by identity first
+      // (cheap), and only serialise specs never seen before.
+      const cands = this.specsByContainers.get(pod.spec.containers);
+      spec = cands?.find((c) => shallowSameSpec(c, pod.spec));
+      if (!spec) {
+        const content = JSON.stringify({ ...pod.spec, nodeName: undefined });
+        spec = this.specByContent.get(content);
+        if (!spec) this.specByContent.set(content, (spec = pod.spec));
+        if (cands) cands.push(pod.spec);
+        else this.specsByContainers.set(pod.spec.containers, [pod.spec]);
+      }
       this.canonicalSpec.set(pod.spec, spec);
     }
     const shared: Pod = spec === pod.spec ? pod : { ...pod, spec };
-    const r = podRequests(spec);
+    let r = this.requestsBySpec.get(spec);
+    if (!r) this.requestsBySpec.set(spec, (r = podRequests(spec)));
     row = this.t.pods.add({
       namespace: pod.metadata.namespace || 'default', name: pod.metadata.name, node: -1, priority: ref.priority, phase: 0,
       terminating: !!pod.metadata.deletionTimestamp, gated: (spec.schedulingGates?.length ?? 0) > 0,
@@ -760,6 +876,113 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
   out[0] = found;
   out[1] = processed;
   out[2] = failed;
+}
+
+/**
+ * scanFeasible + the per-node scores in one loop, through the plan's TotalsCache: a node whose
+ * version is unchanged since it was last evaluated for this plan costs two loads. Feasible rows and
+ * their totals go to rows/totals, failing rows to failRows; out = [found, processed, failed].
+ */
+function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, nodeVersion: Int32Array, visit: Int32Array, len: number, start: number,
+  numToFind: number, rows: Int32Array, totals: Float64Array, failRows: Int32Array, out: Int32Array): void {
+  const sp = plan.staticPass;
+  const c = nodes.cols;
+  const podCount = c.podCount;
+  const allowedPods = c.allowedPods;
+  const alloc = c.alloc;
+  const req = c.req;
+  const nzc = c.nzCpu;
+  const nzm = c.nzMem;
+  const cap = nodes.capacity;
+  const { fitIndex, fitAmount, requestsNothing, fitScoreReq, balancedReq } = plan.res;
+  const nres = fitIndex.length;
+  const runsFit = plan.runsFit;
+  const runsPorts = plan.runsPorts;
+  const { version, feasible, total, fit, fitWeight, fitCpuWeight, fitMemWeight, balancedWeight, imageWeight } = cache;
+  const least = fit === STRATEGY_LEAST;
+  const podNzCpu = fitScoreReq[0] ?? 0;
+  const podNzMem = fitScoreReq[1] ?? 0;
+  const podCpu = balancedReq[0] ?? 0;
+  const podMem = balancedReq[1] ?? 0;
+  const imageRaw = plan.imageRaw;
+  let found = 0;
+  let failed = 0;
+  let processed = 0;
+  let idx = start;
+  while (processed < len && found < numToFind) {
+    const n = visit[idx]!;
+    if (++idx === len) idx = 0;
+    processed++;
+    if (version[n] !== nodeVersion[n]) {
+      version[n] = nodeVersion[n]!;
+      let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
+      if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
+      if (ok && runsFit) {
+        if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
+        else if (!requestsNothing) {
+          for (let k = 0; k < nres; k++) {
+            const r = fitIndex[k]!;
+            if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
+              ok = false;
+              break;
+            }
+          }
+        }
+      }
+      feasible[n] = ok ? 1 : 0;
+      if (ok) {
+        const aCpu = alloc[n]!;
+        const aMem = alloc[cap + n]!;
+        let t = 0;
+        if (fit >= 0) {
+          let s = 0;
+          let w = 0;
+          if (aCpu !== 0) {
+            const rq = nzc[n]! + podNzCpu;
+            s += (least ? (rq > aCpu ? 0 : Math.trunc(((aCpu - rq) * 100) / aCpu)) : Math.trunc(((rq > aCpu ? aCpu : rq) * 100) / aCpu)) * fitCpuWeight;
+            w += fitCpuWeight;
+          }
+          if (aMem !== 0) {
+            const rq = nzm[n]! + podNzMem;
+            s += (least ? (rq > aMem ? 0 : Math.trunc(((aMem - rq) * 100) / aMem)) : Math.trunc(((rq > aMem ? aMem : rq) * 100) / aMem)) * fitMemWeight;
+            w += fitMemWeight;
+          }
+          t += (w === 0 ? 0 : Math.trunc(s / w)) * fitWeight;
+        }
+        if (balancedWeight !== 0) {
+          let bal = 100;
+          if (aCpu !== 0 && aMem !== 0) {
+            let f0 = (req[n]! + podCpu) / aCpu;
+            if (f0 > 1) f0 = 1;
+            let f1 = (req[cap + n]! + podMem) / aMem;
+            if (f1 > 1) f1 = 1;
+            bal = Math.trunc((1 - Math.abs((f0 - f1) / 2)) * 100);
+          }
+          t += bal * balancedWeight;
+        }
+        if (imageWeight !== 0) t += imageRaw![n]! * imageWeight;
+        total[n] = t;
+      }
+    }
+    if (feasible[n] === 1) {
+      totals[found] = total[n]!;
+      rows[found++] = n;
+    } else {
+      failRows[failed++] = n;
+    }
+  }
+  out[0] = found;
+  out[1] = processed;
+  out[2] = failed;
+}
+
+/** Same own fields by identity, spec.nodeName aside. */
+function shallowSameSpec(a: PodSpec, b: PodSpec): boolean {
+  const ka = Object.keys(a).filter((k) => k !== 'nodeName');
+  const kb = Object.keys(b).filter((k) => k !== 'nodeName');
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function terminal(pod: Pod): boolean {
