@@ -182,3 +182,24 @@ test('real nft: `nft -c -f` accepts the full sync; a namespace loads it, then a 
     execFileSync('ip', ['netns', 'del', ns]);
   }
 });
+
+test('proxy-rules --mode nftables: full transaction, then a partial one after "# sync 2 (partial)"', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const BIN = fileURLToPath(new URL('../../bin/kubescale.js', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'ks-nft-'));
+  const { services, slices } = overall();
+  const a = join(dir, 'a.json'), b = join(dir, 'b.json');
+  writeFileSync(a, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...services, ...slices] }));
+  writeFileSync(b, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...services.filter((s) => s.metadata.name !== 'svc6'), ...slices] }));
+  const r = spawnSync(process.execPath, [BIN, 'proxy-rules', a, '--node', 'test-node', '--mode', 'nftables', '--cluster-cidr', '10.0.0.0/8', '--node-ip', '192.168.0.2', '--then', b], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [first, second] = r.stdout.split('# sync 2 (partial)\n') as [string, string];
+  assert.ok(first.startsWith('add table ip kube-proxy { comment "rules for kube-proxy" ; }\n'));
+  assert.equal(second, 'delete element ip kube-proxy cluster-ips { 172.30.0.46 }\ndelete element ip kube-proxy no-endpoint-services { 172.30.0.46 . tcp . 80 }\n');
+  const j = spawnSync(process.execPath, [BIN, 'proxy-rules', a, '--node', 'test-node', '--mode', 'nftables', '-o', 'json'], { encoding: 'utf8' });
+  const out = JSON.parse(j.stdout) as { syncs: { kind: string; payload: string; rules: Record<string, number> }[] };
+  assert.equal(out.syncs[0]!.kind, 'full');
+  assert.ok(out.syncs[0]!.payload.includes('add rule ip kube-proxy services ip daddr . meta l4proto . th dport vmap @service-ips'));
+});
