@@ -203,3 +203,24 @@ test('proxy-rules --mode nftables: full transaction, then a partial one after "#
   assert.equal(out.syncs[0]!.kind, 'full');
   assert.ok(out.syncs[0]!.payload.includes('add rule ip kube-proxy services ip daddr . meta l4proto . th dport vmap @service-ips'));
 });
+
+test('IPv6: an ip6 table with bracketed DNAT targets and dotted endpoint chain names, accepted by nft -c', { skip: !haveNft && 'needs root and nft' }, () => {
+  const p = new NftablesProxier({ nodeName: 'n', nodeIPs: ['2001:db8::1'], clusterCIDR: 'fd00:10::/64', family: 'IPv6', serviceCIDRs: ['fd00:10:96::/112'] });
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'ns' },
+    spec: { type: 'NodePort', clusterIP: 'fd00:10:96::1', clusterIPs: ['fd00:10:96::1'], sessionAffinity: 'ClientIP', ports: [{ name: 'p', port: 80, protocol: 'TCP', nodePort: 30001 }] } } as Service;
+  const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv6', metadata: { name: 's-1', namespace: 'ns', labels: { 'kubernetes.io/service-name': 's' } },
+    endpoints: [{ addresses: ['fd00:10::5'] }], ports: [{ name: 'p', port: 8080, protocol: 'TCP' }] } as EndpointSlice;
+  p.setState([svc], [slice]);
+  const payload = p.sync().payload;
+  const ep = 'endpoint-' + endpointChainNameBase('ns', 's', 'tcp', 'p', 'fd00:10::5', 8080);
+  assert.ok(ep.endsWith('ns/s/tcp/p__fd00.10..5/8080'));
+  assert.ok(payload.includes(`add rule ip6 kube-proxy ${ep} meta l4proto tcp dnat to [fd00:10::5]:8080\n`));
+  assert.ok(payload.includes('add rule ip6 kube-proxy nodeport-endpoints-check ip6 daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports\n'));
+  const ns = `ks-t6${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-c', '-f', '-'], { input: payload, stdio: ['pipe', 'pipe', 'pipe'] });
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});
