@@ -97,6 +97,19 @@ function randomSpec(rng: Rng, nodeCount: number): PodSpec {
   if (rng.chance(0.1)) spec.preemptionPolicy = 'Never';
   if (rng.chance(0.03)) spec.schedulingGates = [{ name: 'example.com/wait' }];
   if (rng.chance(0.2)) spec.overhead = { cpu: '50m' };
+  if (rng.chance(0.3)) {
+    const keys = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname', 'tier'];
+    const term = () => ({
+      topologyKey: rng.pick(keys),
+      labelSelector: { matchLabels: { app: rng.pick(['a', 'b', 'c']) } },
+      ...(rng.chance(0.2) ? { namespaces: [rng.pick(['default', 'team-a'])] } : {}),
+      ...(rng.chance(0.1) ? { namespaceSelector: rng.chance(0.5) ? {} : { matchLabels: { team: 'a' } } } : {}),
+    });
+    const pa: NonNullable<PodSpec['affinity']> = { ...(spec.affinity ?? {}) };
+    if (rng.chance(0.4)) pa.podAffinity = rng.chance(0.5) ? { requiredDuringSchedulingIgnoredDuringExecution: [term()] } : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1 + rng.int(100), podAffinityTerm: term() }] };
+    if (rng.chance(0.6)) pa.podAntiAffinity = rng.chance(0.5) ? { requiredDuringSchedulingIgnoredDuringExecution: [term()] } : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1 + rng.int(100), podAffinityTerm: term() }, { weight: 1 + rng.int(100), podAffinityTerm: term() }] };
+    spec.affinity = pa;
+  }
   if (rng.chance(0.35)) {
     const n = 1 + rng.int(2);
     const keys = ['topology.kubernetes.io/zone', 'kubernetes.io/hostname', 'tier'];
@@ -121,6 +134,7 @@ function randomCluster(seed: number): ClusterObjects {
   const c = emptyClusterObjects();
   const nodeCount = rng.chance(0.3) ? 1 + rng.int(6) : rng.chance(0.7) ? 5 + rng.int(60) : 100 + rng.int(160);
   for (let i = 0; i < nodeCount; i++) c.nodes.push(randomNode(rng, i));
+  c.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { team: 'a' } } });
   for (const ns of ['default', 'team-a']) {
     c.workloads.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs-1', namespace: ns }, spec: { selector: { matchLabels: { app: 'a' } }, template: { spec: { containers: [] } } } });
     if (rng.chance(0.5)) c.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc-b', namespace: ns }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } });
@@ -160,8 +174,12 @@ function randomConfig(seed: number): SchedulerConfig {
     pluginConfig.push({ name: 'PodTopologySpread', args: { defaultingType: 'List', defaultConstraints: [{ maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: rng.pick(['DoNotSchedule', 'ScheduleAnyway']) }] } });
     profile.pluginConfig = pluginConfig;
   }
-  // The fast engine does not have InterPodAffinity and DefaultPreemption yet (issue #4): both engines run without them.
-  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'InterPodAffinity' }, { name: 'DefaultPreemption' }] } };
+  if (rng.chance(0.2)) {
+    pluginConfig.push({ name: 'InterPodAffinity', args: { hardPodAffinityWeight: rng.pick([0, 1, 10]), ignorePreferredTermsOfExistingPods: rng.chance(0.3) } });
+    profile.pluginConfig = pluginConfig;
+  }
+  // The fast engine does not have DefaultPreemption yet (issue #4): both engines run without it.
+  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'DefaultPreemption' }] } };
   return parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', profiles: [profile] });
 }
 
@@ -170,6 +188,8 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
   let unschedulable = 0;
   let spreadRejections = 0;
   let spreadScores = 0;
+  let affinityRejections = 0;
+  let affinityScores = 0;
   for (let seed = 1; seed <= 240; seed++) {
     const cluster = randomCluster(seed);
     const config = randomConfig(seed);
@@ -184,11 +204,14 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
       if (p.node) scheduled++;
       else unschedulable++;
       if (p.reason?.includes('pod topology spread constraints')) spreadRejections++;
+      if (p.reason?.includes('affinity rules')) affinityRejections++;
     }
     for (const e of ref.result.explain ?? []) {
       for (const n of e.nodes) {
         const sc = n.scores?.PodTopologySpread;
         if (sc && sc.normalized !== 100 && sc.normalized !== 0) spreadScores++;
+        const ia = n.scores?.InterPodAffinity;
+        if (ia && ia.normalized !== 100 && ia.normalized !== 0) affinityScores++;
       }
     }
   }
@@ -197,4 +220,6 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
   assert.ok(unschedulable > 300, `unschedulable ${unschedulable}`);
   assert.ok(spreadRejections > 20, `spread rejections ${spreadRejections}`);
   assert.ok(spreadScores > 100, `spread scores strictly between 0 and 100: ${spreadScores}`);
+  assert.ok(affinityRejections > 20, `affinity rejections ${affinityRejections}`);
+  assert.ok(affinityScores > 50, `affinity scores strictly between 0 and 100: ${affinityScores}`);
 });

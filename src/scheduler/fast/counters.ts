@@ -40,12 +40,20 @@ export function buildTopology(nodes: NodeTable, key: string): Topology {
   return { keyId, value, dom, size: index.size };
 }
 
+/** Anything with per-node counts that DomainSums can follow. */
+export interface NodeCounts {
+  readonly perNode: Int32Array;
+  subscribe(sum: DomainSum): DomainSum;
+}
+
 export class DomainSum {
   readonly counts: Int32Array;
+  /** Sum of every domain's count. */
+  total = 0;
   /** Domains holding at least one eligible node (upstream: the keys of TpValueToMatchNum). */
   readonly present: Uint8Array;
   numDomains = 0;
-  constructor(readonly counter: MatchCounter, readonly topo: Topology, readonly eligible: Uint8Array) {
+  constructor(readonly counter: NodeCounts, readonly topo: Topology, readonly eligible: Uint8Array) {
     this.counts = new Int32Array(topo.size);
     this.present = new Uint8Array(topo.size);
     for (let n = 0; n < eligible.length; n++) {
@@ -57,13 +65,17 @@ export class DomainSum {
         this.numDomains++;
       }
       this.counts[d]! += counter.perNode[n]!;
+      this.total += counter.perNode[n]!;
     }
   }
 
   update(n: number, delta: number): void {
     if (!this.eligible[n]) return;
     const d = this.topo.dom[n]!;
-    if (d >= 0) this.counts[d]! += delta;
+    if (d >= 0) {
+      this.counts[d]! += delta;
+      this.total += delta;
+    }
   }
 
   /** Smallest count over present domains (MaxInt32 when none). */
@@ -75,14 +87,14 @@ export class DomainSum {
   }
 }
 
-export class MatchCounter {
+/** Which bound pods a counter counts: namespace check and label selector(s), on PodTable rows. */
+export type PodPredicate = (pods: PodTable, p: number) => boolean;
+
+export class MatchCounter implements NodeCounts {
   readonly perNode: Int32Array;
   private readonly subscribers: DomainSum[] = [];
-  readonly selector: CompiledLabelSelector;
 
-  /** `namespaces` null means every namespace. */
-  constructor(readonly key: string, readonly namespaces: Set<number> | null, selector: LabelSelector | null, nodes: NodeTable, pods: PodTable) {
-    this.selector = compileLabelSelector(selector, pods.interners);
+  constructor(readonly key: string, private readonly predicate: PodPredicate, nodes: NodeTable, pods: PodTable) {
     this.perNode = new Int32Array(nodes.count);
     const pc = pods.cols;
     for (let p = 0; p < pods.count; p++) {
@@ -94,8 +106,7 @@ export class MatchCounter {
 
   matches(pods: PodTable, p: number): boolean {
     if ((pods.cols.flags[p]! & POD_TERMINATING) !== 0) return false;
-    if (this.namespaces !== null && !this.namespaces.has(pods.cols.ns[p]!)) return false;
-    return matchesRow(this.selector, pods, p);
+    return this.predicate(pods, p);
   }
 
   subscribe(sum: DomainSum): DomainSum {
@@ -111,6 +122,29 @@ export class MatchCounter {
   }
 }
 
+/** A compiled label selector plus a namespace-id set (null: every namespace) as a predicate. */
+export function selectorPredicate(namespaces: Set<number> | null, selector: LabelSelector | null, pods: PodTable): PodPredicate {
+  internSelector(selector, pods);
+  const sel: CompiledLabelSelector = compileLabelSelector(selector, pods.interners);
+  return (t, p) => (namespaces === null || namespaces.has(t.cols.ns[p]!)) && matchesRow(sel, t, p);
+}
+
+/**
+ * Interns a selector's strings: a value no pod carries yet must still match the pods that carry it
+ * later (compiled selectors only look ids up).
+ */
+export function internSelector(selector: LabelSelector | null | undefined, pods: PodTable): void {
+  const labels = pods.interners.labels;
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
+    labels.intern(k);
+    labels.intern(v);
+  }
+  for (const e of selector?.matchExpressions ?? []) {
+    labels.intern(e.key);
+    for (const v of e.values ?? []) labels.intern(v);
+  }
+}
+
 /** Counters and topologies shared by every pod of one scheduling run; invalidated when nodes change. */
 export class CounterRegistry {
   private readonly counters = new Map<string, MatchCounter>();
@@ -121,19 +155,14 @@ export class CounterRegistry {
 
   counter(namespaces: Set<number> | null, selector: LabelSelector | null): MatchCounter {
     const key = `${namespaces === null ? '*' : [...namespaces].sort((a, b) => a - b).join(',')}|${JSON.stringify(selector)}`;
+    return this.custom(key, () => selectorPredicate(namespaces, selector, this.pods));
+  }
+
+  /** A counter with its own predicate, shared by `key`. */
+  custom(key: string, predicate: () => PodPredicate): MatchCounter {
     let c = this.counters.get(key);
     if (!c) {
-      // Intern the selector's strings first: a value no pod carries yet must still match the pods
-      // that carry it later (compiled selectors only look ids up).
-      for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
-        this.pods.interners.labels.intern(k);
-        this.pods.interners.labels.intern(v);
-      }
-      for (const e of selector?.matchExpressions ?? []) {
-        this.pods.interners.labels.intern(e.key);
-        for (const v of e.values ?? []) this.pods.interners.labels.intern(v);
-      }
-      c = new MatchCounter(key, namespaces, selector, this.nodes, this.pods);
+      c = new MatchCounter(key, predicate(), this.nodes, this.pods);
       this.counters.set(key, c);
     }
     return c;
@@ -149,7 +178,7 @@ export class CounterRegistry {
   }
 
   /** A per-domain sum of `counter` over the nodes `eligible` marks; `eligibleKey` names that node set. */
-  sum(counter: MatchCounter, topo: Topology, eligibleKey: string, eligible: () => Uint8Array): DomainSum {
+  sum(counter: MatchCounter | (NodeCounts & { key: string }), topo: Topology, eligibleKey: string, eligible: () => Uint8Array): DomainSum {
     const key = `${counter.key}|${topo.keyId}|${eligibleKey}`;
     let s = this.sums.get(key);
     if (!s) {
@@ -162,4 +191,11 @@ export class CounterRegistry {
   onAccount(p: number, n: number, delta: number): void {
     for (const c of this.counters.values()) c.onAccount(this.pods, p, n, delta);
   }
+
+  /** Every node eligible (the mask shared by sums that count on all nodes). */
+  allNodes(): Uint8Array {
+    if (!this.all || this.all.length !== this.nodes.count) this.all = new Uint8Array(this.nodes.count).fill(1);
+    return this.all;
+  }
+  private all: Uint8Array | undefined;
 }

@@ -22,6 +22,8 @@ import type {
 import { IntLabelCache } from './nodeselector.js';
 import { CounterRegistry } from './counters.js';
 import { SpreadFilter, SpreadScore } from './spread.js';
+import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type AffinityState } from './affinity.js';
+import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
 
 /** Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay. */
@@ -56,16 +58,19 @@ interface CycleOutcome {
 /** Plugins the fast engine implements; enabled ones outside this set are reported as skipped. */
 export const FAST_BUILT = new Set([
   'SchedulingGates', 'PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
-  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder', 'PodTopologySpread',
+  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder', 'PodTopologySpread', 'InterPodAffinity',
 ]);
 
 /** Per-pod state of the plugins that depend on other pods (built once per distinct pod shape, kept current by binds). */
 interface Dynamic {
   spreadF: SpreadFilter | null;
   spreadS: SpreadScore | null;
+  affinity: AffinityState | null;
+  /** Per cycle: InterPodAffinity's Filter runs (its PreFilter did not Skip). */
+  affinityFilter: boolean;
 }
 
-const NO_DYNAMIC: Dynamic = { spreadF: null, spreadS: null };
+const NO_DYNAMIC: Dynamic = { spreadF: null, spreadS: null, affinity: null, affinityFilter: false };
 
 /** A plan's per-node filter result and score total, valid while the node's version is unchanged. */
 interface TotalsCache {
@@ -102,6 +107,7 @@ export class FastScheduler implements CycleBackend {
   readonly t: ClusterTables;
   ctx!: RunContext;
   counters!: CounterRegistry;
+  affinityIndex!: AffinityIndex;
   /** Bumped whenever a node's bound pods change: TotalsCache entries of older versions are stale. */
   private nodeVersion!: Int32Array;
   /** Node rows in upstream's snapshot order (zones round-robin). */
@@ -194,6 +200,7 @@ export class FastScheduler implements CycleBackend {
     this.failRows = new Int32Array(n);
     this.nodeVersion = new Int32Array(n);
     this.counters = new CounterRegistry(nodes, this.t.pods);
+    this.affinityIndex = new AffinityIndex(nodes.count, (row) => this.podObjects[row]!, this.t.pods);
     this.runtimes.clear();
     this.shardPlans.clear();
   }
@@ -215,22 +222,31 @@ export class FastScheduler implements CycleBackend {
 
   /** The dynamic plugins' state for this pod, or empty when the profile does not run them. */
   private dynamic(rt: ProfileRuntime, pod: Pod, plan: SpecPlan): Dynamic {
-    if (!this.mayHaveSpreading(pod)) return NO_DYNAMIC;
+    const p = rt.profile;
+    const spreading = this.mayHaveSpreading(pod);
+    const runsAffinity = (p.plugins.filter.includes('InterPodAffinity') || p.plugins.score.includes('InterPodAffinity'))
+      && (this.affinityIndex.groups.length > 0 || hasTerms(affinityInfo(pod)));
+    if (!spreading && !runsAffinity) return NO_DYNAMIC;
     let byShape = rt.dynamic.get(plan);
     if (!byShape) rt.dynamic.set(plan, (byShape = new Map()));
     const meta = pod.metadata;
     const key = JSON.stringify([meta.namespace || 'default', meta.labels ?? null, (meta.ownerReferences ?? []).map((o) => [o.kind, o.name, o.controller === true])]);
     let d = byShape.get(key);
     if (!d) {
-      const p = rt.profile;
       const args = p.args.PodTopologySpread ?? { defaultConstraints: [], defaultingType: 'System' as const };
       const runsFilter = p.plugins.preFilter.includes('PodTopologySpread') && p.plugins.filter.includes('PodTopologySpread');
       const runsScore = p.plugins.score.includes('PodTopologySpread');
       d = {
-        spreadF: runsFilter ? SpreadFilter.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
-        spreadS: runsScore ? SpreadScore.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
+        spreadF: spreading && runsFilter ? SpreadFilter.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
+        spreadS: spreading && runsScore ? SpreadScore.build(pod, args, this.cluster, plan, this.ctx, this.counters) : null,
+        affinity: null,
+        affinityFilter: false,
       };
       byShape.set(key, d);
+    }
+    if (runsAffinity && !d.affinity) {
+      const ipaArgs = p.args.InterPodAffinity ?? { hardPodAffinityWeight: 1, ignorePreferredTermsOfExistingPods: false };
+      d.affinity = buildAffinityState(pod, ipaArgs, this.cluster, this.counters, this.affinityIndex, this.t.pods);
     }
     return d;
   }
@@ -275,9 +291,10 @@ export class FastScheduler implements CycleBackend {
     const nodes = this.t.nodes;
     for (const name of plan.filters) {
       let fail: FailStatus | null = null;
-      if (name === 'PodTopologySpread') {
-        if (!dyn.spreadF) continue; // PreFilter Skip: the plugin does not run for this pod
-        const r = dyn.spreadF.check(n);
+      if (name === 'PodTopologySpread' || name === 'InterPodAffinity') {
+        const checker = name === 'PodTopologySpread' ? dyn.spreadF : dyn.affinityFilter ? dyn.affinity : null;
+        if (!checker) continue; // PreFilter Skip: the plugin does not run for this pod
+        const r = checker.check(n);
         if (r) fail = { reasons: [r[0]], unresolvable: r[1], plugin: name };
         record?.(name, fail ? fail.reasons.join(', ') : 'ok');
         if (fail) return fail;
@@ -321,10 +338,12 @@ export class FastScheduler implements CycleBackend {
     let first: FailStatus | null;
     try {
       dyn.spreadF?.prepare();
+      if (dyn.affinityFilter) dyn.affinity!.prepare();
       first = this.filterTrail(plan, dyn, n, record);
     } finally {
       for (const r of rows) this.account(r, n, -1);
       dyn.spreadF?.prepare();
+      if (dyn.affinityFilter) dyn.affinity!.prepare();
     }
     if (first) return first;
     return this.filterTrail(plan, dyn, n, record);
@@ -347,6 +366,7 @@ export class FastScheduler implements CycleBackend {
     }
     const dyn = this.dynamic(rt, pod, plan);
     dyn.spreadF?.prepare();
+    dyn.affinityFilter = dyn.affinity !== null && profile.plugins.preFilter.includes('InterPodAffinity') && dyn.affinity.prepare();
     const noms = this.mayHaveNominations ? ctx.nominations : undefined;
     const failures = this.failures;
     failures.clear();
@@ -376,7 +396,7 @@ export class FastScheduler implements CycleBackend {
     if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (this.shards && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+    if (this.shards && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
         const node = this.scheduleSharded(rt, plan, sp);
@@ -386,7 +406,7 @@ export class FastScheduler implements CycleBackend {
     }
     const rows = this.rows;
     let found = 0;
-    const cache = !ex && !noms && !dyn.spreadF && !dyn.spreadS ? this.totalsCache(rt, plan) : null;
+    const cache = !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
     if (cache) {
       // Filter and score in one pass, reusing every node's result while the node is unchanged.
       const failRows = this.failRows;
@@ -401,7 +421,7 @@ export class FastScheduler implements CycleBackend {
       if (found > 1) return { node: rows[selectHostIn(this.totals, found, this.rng)]!, plugins: [], potential: 0 };
     } else if (!ex && !noms) {
       const failRows = this.failRows;
-      scanFeasible(nodes, plan, dyn.spreadF, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
+      scanFeasible(nodes, plan, dyn.spreadF, dyn.affinityFilter ? dyn.affinity : null, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
       found = this.scanOut[0]!;
       const failed = this.scanOut[2]!;
       for (let i = 0; i < failed; i++) {
@@ -454,6 +474,7 @@ export class FastScheduler implements CycleBackend {
       if (name === 'TaintToleration') defaultNormalize(norm, found, true);
       else if (name === 'NodeAffinity') defaultNormalize(norm, found, false);
       else if (name === 'PodTopologySpread') dyn.spreadS!.normalize(rows, found, norm);
+      else if (name === 'InterPodAffinity') normalizeAffinity(norm, found);
       for (let j = 0; j < found; j++) totals[j]! += norm[j]! * w;
       if (ex) {
         for (let j = 0; j < found; j++) {
@@ -510,6 +531,7 @@ export class FastScheduler implements CycleBackend {
       dyn.spreadS.score(rows, count, raw);
       return true;
     }
+    if (name === 'InterPodAffinity') return dyn.affinity !== null && dyn.affinity.score(rows, count, raw);
     const pick = (src: Int32Array) => {
       for (let j = 0; j < count; j++) raw[j] = src[rows[j]!]!;
     };
@@ -610,7 +632,7 @@ export class FastScheduler implements CycleBackend {
       }
       for (const name of ['TaintToleration', 'NodeAffinity']) {
         if ((name === 'TaintToleration' && !taint) || (name === 'NodeAffinity' && !affinity)) continue;
-        this.rawScores(rt, plan, { spreadF: null, spreadS: null }, name, found);
+        this.rawScores(rt, plan, NO_DYNAMIC, name, found);
         defaultNormalize(this.raw, found, name === 'TaintToleration');
         const wt = profile.scoreWeights[name] ?? 1;
         for (let k = 0; k < found; k++) totals[k]! += this.raw[k]! * wt;
@@ -683,8 +705,11 @@ export class FastScheduler implements CycleBackend {
         case 'NodeAffinity':
           if (plan.affinityRaw !== null && !plan.affinityUniform) ok = false;
           break;
+        case 'PodTopologySpread':
+        case 'InterPodAffinity':
+          break; // the cache is used only for pods without their state (see cycle)
         default:
-          if (FAST_BUILT.has(name) && name !== 'PodTopologySpread') ok = false;
+          if (FAST_BUILT.has(name)) ok = false;
       }
     }
     const n = this.t.nodes.count;
@@ -702,6 +727,7 @@ export class FastScheduler implements CycleBackend {
     this.nodeVersion[n]!++;
     accountPod(nodes, this.t.pods, p, n, sign);
     this.counters.onAccount(p, n, sign);
+    this.affinityIndex.onAccount(p, n, sign);
     const spec = this.podObjects[p]!.spec;
     if (sign === 1) addHostPorts(nodes, n, spec);
     else for (const hp of hostPortsOf(spec)) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
@@ -834,7 +860,7 @@ export class FastScheduler implements CycleBackend {
  * from `start`, writes feasible rows into `rows` until `numToFind` are found, failing rows into
  * `failRows`; out = [found, processed, failed]. Every column is read through a local.
  */
-function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | null, visit: Int32Array, len: number, start: number, numToFind: number,
+function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | null, affinity: AffinityState | null, visit: Int32Array, len: number, start: number, numToFind: number,
   rows: Int32Array, failRows: Int32Array, out: Int32Array): void {
   const sp = plan.staticPass;
   const c = nodes.cols;
@@ -870,6 +896,7 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
       }
     }
     if (ok && spread !== null && spread.check(n) !== null) ok = false;
+    if (ok && affinity !== null && affinity.check(n) !== null) ok = false;
     if (ok) rows[found++] = n;
     else failRows[failed++] = n;
   }

@@ -282,7 +282,7 @@ function imageScores(spec: PodSpec, containers: number, ctx: RunContext): Int32A
   return raw;
 }
 
-export const BUILT_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread']);
+export const BUILT_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
 
 export function isStaticFilter(name: string): boolean {
   return STATIC_FILTERS.has(name);
