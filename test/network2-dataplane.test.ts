@@ -116,16 +116,16 @@ test('prerequisites: a missing binary is one clear error', () => {
   }
 });
 
-test('dataplane nftables: internal AND external policy Local — ClusterIP to local endpoints, NodePort from the node short-circuited to all', { skip }, async () => {
+for (const mode of ['iptables', 'nftables'] as const) test(`dataplane ${mode}: internal AND external policy Local — ClusterIP to local endpoints, NodePort from the node short-circuited to all`, { skip }, async () => {
   // Needs UsesClusterEndpoints = internal Cluster OR externally accessible (upstream), else the
-  // short-circuit rule jumps to a chain that does not exist and the transaction fails.
+  // short-circuit rule jumps to a chain that does not exist and the restore/transaction fails.
   const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'both', namespace: 'dp' },
     spec: { type: 'NodePort', clusterIP: '172.30.0.20', internalTrafficPolicy: 'Local', externalTrafficPolicy: 'Local', ports: [{ name: 'p', port: 90, targetPort: 9090, protocol: 'TCP', nodePort: 30090 }] } };
   const slice: EndpointSlice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
     metadata: { name: 'both-x', namespace: 'dp', labels: { 'kubernetes.io/service-name': 'both' } },
     endpoints: [{ addresses: ['10.3.0.1'], nodeName: 'node-a', conditions: { ready: true } }, { addresses: ['10.3.0.2'], nodeName: 'node-b', conditions: { ready: true } }],
     ports: [{ name: 'p', port: 9090, protocol: 'TCP' }] };
-  const r = await verifyDataplane([svc], [slice], nodes, { node: 'node-a', mode: 'nftables', connections: 60 });
+  const r = await verifyDataplane([svc], [slice], nodes, { node: 'node-a', mode, connections: 60 });
   assert.deepEqual(r.targets.map((t) => [t.kind, t.ok, Object.keys(t.counts).sort()]), [
     ['clusterIP', true, ['10.3.0.1:9090']],
     ['nodePort', true, ['10.3.0.1:9090', '10.3.0.2:9090']],
