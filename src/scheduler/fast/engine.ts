@@ -406,35 +406,30 @@ export class FastScheduler implements CycleBackend {
     }
     const rows = this.rows;
     let found = 0;
+    let visitedSlowly = false;
     const cache = !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
     if (cache) {
       // Filter and score in one pass, reusing every node's result while the node is unchanged.
       const failRows = this.failRows;
       scanScoreCached(nodes, plan, cache, this.nodeVersion, visit, len, this.nextStartNodeIndex % len, numToFind, rows, this.totals, failRows, this.scanOut);
       found = this.scanOut[0]!;
-      const failed = this.scanOut[2]!;
-      for (let i = 0; i < failed; i++) {
-        const n = failRows[i]!;
-        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, dyn, n, null)!);
-      }
-      this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
+      this.collectFailures(plan, dyn, failRows, this.scanOut[2]!, found, nominatedRow);
+      this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
       if (found > 1) return { node: rows[selectHostIn(this.totals, found, this.rng)]!, plugins: [], potential: 0 };
     } else if (!ex && !noms) {
       const failRows = this.failRows;
       scanFeasible(nodes, plan, dyn.spreadF, dyn.affinityFilter ? dyn.affinity : null, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
       found = this.scanOut[0]!;
-      const failed = this.scanOut[2]!;
-      for (let i = 0; i < failed; i++) {
-        const n = failRows[i]!;
-        if (!failures.has(n)) failures.set(n, this.filterTrail(plan, dyn, n, null)!);
-      }
+      this.collectFailures(plan, dyn, failRows, this.scanOut[2]!, found, nominatedRow);
+      this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
     } else {
+      visitedSlowly = true;
       for (let i = 0; i < len && found < numToFind; i++) {
         const n = visit[(this.nextStartNodeIndex + i) % len]!;
         if (check(n)) rows[found++] = n;
       }
     }
-    if (!cache) this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
+    if (visitedSlowly) this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
 
     if (found === 0) {
       const reasons: string[][] = [];
@@ -719,6 +714,30 @@ export class FastScheduler implements CycleBackend {
     } : null;
     rt.caches.set(plan, cache);
     return cache;
+  }
+
+  /** Distinct rejected nodes of the last hot-path scan (the nominated node counted once). */
+  private failedCount = 0;
+
+  /**
+   * After a hot-path scan: how many distinct nodes were rejected and — only when no node is
+   * feasible, the one case that needs them — their statuses for the FitError. A scheduled pod's
+   * rejected nodes cost nothing but the count.
+   */
+  private collectFailures(plan: SpecPlan, dyn: Dynamic, failRows: Int32Array, failed: number, found: number, nominatedRow: number): void {
+    const failures = this.failures;
+    let count = failed;
+    if (failures.has(nominatedRow)) {
+      let seen = false;
+      for (let i = 0; i < failed && !seen; i++) seen = failRows[i] === nominatedRow;
+      if (!seen) count++;
+    }
+    this.failedCount = count;
+    if (found > 0) return;
+    for (let i = 0; i < failed; i++) {
+      const n = failRows[i]!;
+      if (!failures.has(n)) failures.set(n, this.filterTrail(plan, dyn, n, null)!);
+    }
   }
 
   /** Adds (sign 1) or removes (sign -1) pod row p's requests, pod count and host ports on node n. */
