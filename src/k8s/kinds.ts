@@ -1,13 +1,14 @@
 // What the loader knows about each kind: accepted apiVersions, scope, validation and where the
 // object goes in ClusterObjects.
 
-import type { ClusterObjects, KubeObject } from './types.js';
+import type { ClusterObjects, GenericObject, KubeObject } from './types.js';
 import {
   isRecord, oneOf, optArray, optBool, optInt, optRecord, optString, requireRecord, validateLabelSelector, validateLabels,
   validateMeta, validatePodSpec, validateResourceList, validateTaints,
 } from './validate.js';
 import { FieldError } from './errors.js';
 import { validateEndpointSlice, validateService } from '../network/validate.js';
+import { validateGateway, validateHTTPRoute, validateIngress } from '../network/routes/validate.js';
 
 export interface KindRule {
   apiVersions?: string[];
@@ -124,9 +125,9 @@ export const KIND_RULES: Record<string, KindRule> = {
   EndpointSlice: { apiVersions: ['discovery.k8s.io/v1'], namespaced: true, validate: validateEndpointSlice, collect: push('endpointSlices') },
   PriorityClass: { apiVersions: ['scheduling.k8s.io/v1'], namespaced: false, validate: validatePriorityClass, collect: push('priorityClasses') },
   PodDisruptionBudget: { apiVersions: ['policy/v1'], namespaced: true, validate: validatePDB, collect: push('podDisruptionBudgets') },
-  Ingress: { apiVersions: ['networking.k8s.io/v1'], namespaced: true, validate: validateGeneric, collect: push('ingresses') },
-  HTTPRoute: { apiVersions: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'], namespaced: true, validate: validateGeneric, collect: push('httpRoutes') },
-  Gateway: { apiVersions: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'], namespaced: true, validate: validateGeneric, collect: push('gateways') },
+  Ingress: { apiVersions: ['networking.k8s.io/v1'], namespaced: true, validate: (o) => { validateGeneric(o); validateIngress(o as GenericObject); }, collect: push('ingresses') },
+  HTTPRoute: { apiVersions: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'], namespaced: true, validate: (o) => { validateGeneric(o); validateHTTPRoute(o as GenericObject); }, collect: push('httpRoutes') },
+  Gateway: { apiVersions: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'], namespaced: true, validate: (o) => { validateGeneric(o); validateGateway(o as GenericObject); }, collect: push('gateways') },
   KubeSchedulerConfiguration: {
     apiVersions: ['kubescheduler.config.k8s.io/v1'], namespaced: false,
     // Decoded strictly by the scheduler's config layer, which knows every field.
