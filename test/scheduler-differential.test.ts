@@ -178,8 +178,6 @@ function randomConfig(seed: number): SchedulerConfig {
     pluginConfig.push({ name: 'InterPodAffinity', args: { hardPodAffinityWeight: rng.pick([0, 1, 10]), ignorePreferredTermsOfExistingPods: rng.chance(0.3) } });
     profile.pluginConfig = pluginConfig;
   }
-  // The fast engine does not have DefaultPreemption yet (issue #4): both engines run without it.
-  profile.plugins = { ...(profile.plugins as object | undefined), multiPoint: { disabled: [{ name: 'DefaultPreemption' }] } };
   return parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', profiles: [profile] });
 }
 
@@ -189,6 +187,7 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
   let spreadRejections = 0;
   let spreadScores = 0;
   let affinityRejections = 0;
+  let preemptions = 0;
   let affinityScores = 0;
   for (let seed = 1; seed <= 240; seed++) {
     const cluster = randomCluster(seed);
@@ -197,6 +196,8 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
     const ref = new ReferenceEngine().schedule(cluster, { config, seed, explain });
     const fast = new FastEngine().schedule(cluster, { config, seed, explain });
     assert.deepEqual(fast.result.placements, ref.result.placements, `seed ${seed}: placements differ`);
+    assert.deepEqual(fast.result.preemptions, ref.result.preemptions, `seed ${seed}: preemptions differ`);
+    preemptions += ref.result.preemptions.length;
     if (explain) assert.deepEqual(fast.result.explain, ref.result.explain, `seed ${seed}: explain differs`);
     assert.deepEqual(fast.result.skippedPlugins, ref.result.skippedPlugins, `seed ${seed}: skipped plugins differ`);
     assert.deepEqual(fast.pods.map((p) => p.spec.nodeName ?? null), ref.pods.map((p) => p.spec.nodeName ?? null), `seed ${seed}: final pods differ`);
@@ -220,6 +221,7 @@ test('fast and reference engines agree on 240 seeded random clusters (placements
   assert.ok(unschedulable > 300, `unschedulable ${unschedulable}`);
   assert.ok(spreadRejections > 20, `spread rejections ${spreadRejections}`);
   assert.ok(spreadScores > 100, `spread scores strictly between 0 and 100: ${spreadScores}`);
+  assert.ok(preemptions > 30, `preemptions ${preemptions}`);
   assert.ok(affinityRejections > 20, `affinity rejections ${affinityRejections}`);
   assert.ok(affinityScores > 50, `affinity scores strictly between 0 and 100: ${affinityScores}`);
 });

@@ -14,7 +14,7 @@ import { NO_ID } from '../../model/intern.js';
 import { profileFor, type Profile, type SchedulerConfig } from '../config.js';
 import { SchedulingDriver, type CycleBackend } from '../queue.js';
 import { podPriority } from '../podinfo.js';
-import { fitErrorMessage, nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
+import { nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
 import type {
   AttemptContext, AttemptResult, Engine, FitErrorData, NodeExplain, Nominations, PodExplain, PodRef, PluginScore, PreemptionResult, ScheduleOptions,
   ScheduleOutcome,
@@ -22,6 +22,7 @@ import type {
 import { IntLabelCache } from './nodeselector.js';
 import { CounterRegistry } from './counters.js';
 import { SpreadFilter, SpreadScore } from './spread.js';
+import { runFastPreemption, type FailedCycleRows, type FastPreemptionHost } from './preemption.js';
 import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type AffinityState } from './affinity.js';
 import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
@@ -35,8 +36,6 @@ import {
 } from './kernels.js';
 
 const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
-const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
-const NO_VICTIMS = 'No preemption victims found for incoming pod';
 
 interface FailStatus {
   reasons: string[];
@@ -58,8 +57,11 @@ interface CycleOutcome {
 /** Plugins the fast engine implements; enabled ones outside this set are reported as skipped. */
 export const FAST_BUILT = new Set([
   'SchedulingGates', 'PrioritySort', 'NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit',
-  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder', 'PodTopologySpread', 'InterPodAffinity',
+  'NodeResourcesBalancedAllocation', 'ImageLocality', 'DefaultBinder', 'PodTopologySpread', 'InterPodAffinity', 'DefaultPreemption',
 ]);
+
+/** Simulated start times sort after every real one (as the reference engine does). */
+const SIM_EPOCH_MS = 1e15;
 
 /** Per-pod state of the plugins that depend on other pods (built once per distinct pod shape, kept current by binds). */
 interface Dynamic {
@@ -115,7 +117,6 @@ export class FastScheduler implements CycleBackend {
   private nextStartNodeIndex = 0;
   private readonly rng: Rng;
   private readonly runtimes = new Map<string, ProfileRuntime>();
-  private minBoundPriority = Infinity;
   // Scratch, sized to the node count: no allocation per pod or per node.
   private rows!: Int32Array;
   private raw!: Float64Array;
@@ -149,7 +150,11 @@ export class FastScheduler implements CycleBackend {
   private nodesDirty = false;
   private readonly removedNodes = new Set<number>();
   private readonly nodeObjects: Node[];
-  private lastFailure: { key: string; profile: Profile; potential: number; numAllNodes: number } | undefined;
+  private lastFailure: (FailedCycleRows & { profile: Profile; rt: ProfileRuntime; plan: SpecPlan | null; dyn: Dynamic; priority: number; pod: Pod; noms: Nominations }) | undefined;
+  /** Pod rows bound to each node row, in bind order (preemption walks them as upstream walks NodeInfo.Pods). */
+  private readonly podsOnNode = new Map<number, number[]>();
+  private readonly startTimes = new Map<number, number>();
+  private readonly rowPriority = new Map<number, number>();
   /** Set when any pod may be nominated to a node: filters then count nominated pods (slow path). */
   private mayHaveNominations = false;
   private readonly shardPlans = new Map<SpecPlan, ShardPlan | null>();
@@ -170,7 +175,11 @@ export class FastScheduler implements CycleBackend {
     this.rebuildNodeState();
     const pc = this.t.pods.cols;
     for (let p = 0; p < this.t.pods.count; p++) {
-      if (pc.node[p]! >= 0 && pc.phase[p]! !== 2 && pc.phase[p]! !== 3) this.minBoundPriority = Math.min(this.minBoundPriority, pc.priority[p]!);
+      const n = pc.node[p]!;
+      if (n < 0 || pc.phase[p] === 2 || pc.phase[p] === 3) continue;
+      let list = this.podsOnNode.get(n);
+      if (!list) this.podsOnNode.set(n, (list = []));
+      list.push(p);
     }
   }
 
@@ -315,16 +324,6 @@ export class FastScheduler implements CycleBackend {
     return null;
   }
 
-  private postFilterMessage(profile: Profile, pod: Pod, priority: number, potential: number, numAllNodes: number): string | undefined {
-    if (!profile.plugins.postFilter.includes('DefaultPreemption')) return undefined;
-    if (pod.spec.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
-    if (potential > 0 && this.minBoundPriority < priority) return undefined;
-    const reasons: string[][] = [];
-    for (let i = 0; i < potential; i++) reasons.push([NO_VICTIMS]);
-    for (let i = potential; i < numAllNodes; i++) reasons.push([NOT_HELPFUL]);
-    return `preemption: ${fitErrorMessage(numAllNodes, reasons)}`;
-  }
-
   /**
    * Filter result on node n, with the pods nominated to it (priority >= the pod's) counted first, as
    * upstream's RunFilterPluginsWithNominatedPods: the node must pass with and without them.
@@ -357,6 +356,8 @@ export class FastScheduler implements CycleBackend {
     if (all === 0) return { node: -1, error: 'no nodes available to schedule pods', plugins: [], explain: ex, potential: 0 };
     const profile = rt.profile;
     const plan = this.plan(rt, pod);
+    this.lastPlan = plan;
+    this.failures.clear();
     if (plan.preFilterReject !== undefined) {
       const msg = plan.preFilterReject;
       if (ex) ex.preFilter = msg;
@@ -716,6 +717,9 @@ export class FastScheduler implements CycleBackend {
     return cache;
   }
 
+  /** The plan of the last cycle (PostFilter re-runs its filters). */
+  private lastPlan: SpecPlan | null = null;
+
   /** Distinct rejected nodes of the last hot-path scan (the nominated node counted once). */
   private failedCount = 0;
 
@@ -770,7 +774,19 @@ export class FastScheduler implements CycleBackend {
     // The input pod's spec object is the plan cache key (a controller's pods share it).
     if (this.nodesDirty) this.rebuildNodeState();
     const out = this.cycle(this.runtime(profile), this.podObjects[row]!, ref.priority, ref.key, ctx);
-    this.lastFailure = out.node < 0 ? { key: ref.key, profile, potential: out.potential, numAllNodes: this.order.length } : undefined;
+    if (out.node < 0) {
+      const statuses = new Map<number, { reasons: string[]; unresolvable: boolean }>();
+      for (const [n, f] of this.failures) statuses.set(n, { reasons: f.reasons, unresolvable: f.unresolvable });
+      const rt = this.runtime(profile);
+      const pod = this.podObjects[row]!;
+      const plan = this.lastPlan;
+      this.lastFailure = {
+        key: ref.key, statuses, absentUnresolvable: true, profile, rt, plan, dyn: plan ? this.dynamic(rt, pod, plan) : NO_DYNAMIC,
+        priority: ref.priority, pod, noms: ctx.nominations,
+      };
+    } else {
+      this.lastFailure = undefined;
+    }
     const result: AttemptResult = { node: out.node >= 0 ? this.t.nodes.nodeName(out.node) : null, unschedulablePlugins: out.plugins };
     if (out.fitError) result.fitError = out.fitError;
     if (out.error) result.error = out.error;
@@ -784,8 +800,23 @@ export class FastScheduler implements CycleBackend {
     this.account(p, n, 1);
     this.t.pods.cols.node[p] = n;
     this.refs.set(ref.key, ref);
-    if (ref.priority < this.minBoundPriority) this.minBoundPriority = ref.priority;
+    this.rowPriority.set(p, ref.priority);
+    this.startTimes.set(p, SIM_EPOCH_MS + _now);
+    let list = this.podsOnNode.get(n);
+    if (!list) this.podsOnNode.set(n, (list = []));
+    list.push(p);
     ref.pod.spec.nodeName = node;
+  }
+
+  /** A pod running in the input (already in the tables): its ref, priority and start time, for preemption. */
+  trackRunning(ref: PodRef): void {
+    const p = this.podRows.get(ref.key);
+    if (p === undefined) return;
+    this.refs.set(ref.key, ref);
+    this.rowPriority.set(p, ref.priority);
+    const st = ref.pod.status?.startTime;
+    const t = typeof st === 'string' ? Date.parse(st) : NaN;
+    this.startTimes.set(p, Number.isNaN(t) ? SIM_EPOCH_MS : t);
   }
 
   remove(key: string): void {
@@ -795,6 +826,9 @@ export class FastScheduler implements CycleBackend {
     if (n >= 0) {
       this.account(p, n, -1);
       this.t.pods.cols.node[p] = -1;
+      const list = this.podsOnNode.get(n);
+      const i = list ? list.indexOf(p) : -1;
+      if (i >= 0) list!.splice(i, 1);
     }
     const ref = this.refs.get(key);
     if (ref) delete ref.pod.spec.nodeName;
@@ -864,13 +898,43 @@ export class FastScheduler implements CycleBackend {
     return row;
   }
 
-  /** PostFilter. DefaultPreemption is not built in the fast engine yet: the text upstream gives when nothing can be evicted. */
+  /** PostFilter: DefaultPreemption (fast/preemption.ts) when the profile enables it. */
   preempt(ref: PodRef, _failure: AttemptResult, _ctx: AttemptContext): PreemptionResult | null {
     const f = this.lastFailure;
     this.lastFailure = undefined;
     if (!f || f.key !== ref.key) return null;
-    const message = this.postFilterMessage(f.profile, ref.pod, ref.priority, f.potential, f.numAllNodes);
-    return message === undefined ? null : { victims: [], message };
+    if (!f.profile.plugins.postFilter.includes('DefaultPreemption')) return null;
+    const args = f.profile.args.DefaultPreemption ?? { minCandidateNodesPercentage: 10, minCandidateNodesAbsolute: 100 };
+    const plan = f.plan;
+    const dyn = f.dyn;
+    const noms = this.mayHaveNominations ? f.noms : undefined;
+    const host: FastPreemptionHost = {
+      order: this.order, rng: this.rng, cluster: this.cluster,
+      nodeName: (n) => this.t.nodes.nodeName(n),
+      podsOn: (n) => this.podsOnNode.get(n) ?? [],
+      priorityOf: (r) => this.rowPriority.get(r) ?? this.t.pods.cols.priority[r]!,
+      podOf: (r) => this.refs.get(this.keyOfRow(r))?.pod ?? this.podObjects[r]!,
+      keyOf: (r) => this.keyOfRow(r),
+      startTime: (r) => this.startTimes.get(r) ?? SIM_EPOCH_MS,
+      account: (p, n, sign) => this.account(p, n, sign),
+      check: (n) => {
+        if (!plan) return { reasons: [], unresolvable: true };
+        dyn.spreadF?.prepare();
+        if (dyn.affinity) dyn.affinityFilter = f.rt.profile.plugins.preFilter.includes('InterPodAffinity') && dyn.affinity.prepare();
+        const fail = this.checkWithNominated(plan, dyn, n, f.priority, f.key, noms, null);
+        return fail ? { reasons: fail.reasons, unresolvable: fail.unresolvable } : null;
+      },
+      boundRows: () => [...this.podsOnNode.values()].flat(),
+    };
+    const result = runFastPreemption(host, f.pod, f.priority, f, args);
+    // Restore the per-cycle plugin state to the real cluster.
+    dyn.spreadF?.prepare();
+    if (result.nominatedNode) this.mayHaveNominations = true;
+    return result;
+  }
+
+  private keyOfRow(r: number): string {
+    return this.t.pods.podName(r);
   }
 }
 
@@ -1054,8 +1118,10 @@ export class FastEngine implements Engine {
         if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', pod.metadata), field: err.field }, err.detail);
         throw err;
       }
+      const ref: PodRef = { key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority };
       // Running pods are already accounted in the tables.
-      if (!pod.spec.nodeName) pending.push({ key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority });
+      if (pod.spec.nodeName) sched.trackRunning(ref);
+      else pending.push(ref);
     });
     const driver = new SchedulingDriver(sched, {
       podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
