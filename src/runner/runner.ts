@@ -49,6 +49,36 @@ export interface WorkloadResult {
   /** Some measured pods that stayed unbound (at most 5), for a quick look. */
   unboundExamples?: string[];
   skippedPlugins?: string[];
+  /** Final size of the simulated cluster (the scale report places it against the large-cluster envelope). */
+  cluster?: ClusterSize;
+}
+
+export interface ClusterSize {
+  nodes: number;
+  pods: number;
+  boundPods: number;
+  containers: number;
+  maxPodsPerNode: number;
+  namespaces: number;
+  services: number;
+}
+
+export function clusterSize(state: ClusterObjects): ClusterSize {
+  const perNode = new Map<string, number>();
+  let containers = 0;
+  for (const p of state.pods) {
+    containers += p.spec.containers.length;
+    const n = p.spec.nodeName;
+    if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
+  }
+  let bound = 0;
+  let max = 0;
+  for (const c of perNode.values()) {
+    bound += c;
+    if (c > max) max = c;
+  }
+  return { nodes: state.nodes.length, pods: state.pods.length, boundPods: bound, containers, maxPodsPerNode: max,
+    namespaces: state.namespaces.length, services: state.services.length };
 }
 
 export interface Environment {
@@ -105,6 +135,7 @@ export function runWorkload(tc: TestCase, w: Workload, params: Record<string, Pa
   });
   const threshold = w.threshold ?? null;
   const skipped = driver.skippedPlugins();
+  const finalState = driver.state();
   const result: WorkloadResult = {
     testCase: tc.name,
     workload: w.name,
@@ -119,8 +150,9 @@ export function runWorkload(tc: TestCase, w: Workload, params: Record<string, Pa
     warnings,
     ...(outcome.unboundMeasured.length > 0 ? { unboundExamples: outcome.unboundMeasured } : {}),
     ...(skipped.length > 0 ? { skippedPlugins: skipped } : {}),
+    cluster: clusterSize(finalState),
   };
-  opts.onState?.(driver.state(), result);
+  opts.onState?.(finalState, result);
   return result;
 }
 
