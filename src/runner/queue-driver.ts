@@ -17,7 +17,7 @@ import { profileFor } from '../scheduler/config.js';
 import { podPriority } from '../scheduler/podinfo.js';
 import { SchedulingDriver, type CycleBackend } from '../scheduler/queue.js';
 import { ReferenceScheduler, referenceSkipped } from '../scheduler/reference/scheduler.js';
-import { FastScheduler } from '../scheduler/fast/engine.js';
+import { FAST_BUILT, FastScheduler } from '../scheduler/fast/engine.js';
 import type { PodRef } from '../scheduler/types.js';
 import { podKeyOf, podMatches, type AttemptEvent, type Driver, type DriverCounters, type PodFilter, type Stage, type WaitOutcome } from './driver.js';
 
@@ -310,7 +310,7 @@ export class QueueDriver implements Driver {
   skippedPlugins(): string[] {
     const out = new Set<string>();
     for (const p of this.opts.config.profiles) {
-      const names = this.engine === 'reference' ? referenceSkipped(p) : p.notBuilt;
+      const names = this.engine === 'reference' ? referenceSkipped(p) : p.notBuilt.filter((n) => !FAST_BUILT.has(n));
       for (const n of names) out.add(n);
     }
     return [...out];
