@@ -9,6 +9,7 @@ import { InputError } from '../k8s/errors.js';
 import type { ClusterObjects } from '../k8s/types.js';
 import { createRng } from '../model/rng.js';
 import { defaultSchedulerConfig, parseSchedulerConfig, type SchedulerConfig } from '../scheduler/config.js';
+import type { CustomPlugins } from '../scheduler/plugins/api.js';
 import { workloadMetrics, type WorkloadMetrics } from './metrics.js';
 import { runOps } from './ops.js';
 import { QueueDriver } from './queue-driver.js';
@@ -26,6 +27,8 @@ export interface RunOptions {
   /** --config: overrides every test case's schedulerConfigPath. */
   configPath?: string;
   workers?: number;
+  /** Custom plugins (--plugin): profiles may enable them by name. */
+  plugins?: CustomPlugins;
   attemptMs?: number;
   windowMs?: number;
   log?: (line: string) => void;
@@ -92,7 +95,7 @@ export function environment(): Environment {
   return { node: process.version, cpus: c.length, cpuModel: c[0]?.model ?? 'unknown' };
 }
 
-export function loadSchedulerConfigFile(path: string): SchedulerConfig {
+export function loadSchedulerConfigFile(path: string, plugins?: CustomPlugins): SchedulerConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -102,7 +105,7 @@ export function loadSchedulerConfigFile(path: string): SchedulerConfig {
   for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) {
     if (doc.errors.length > 0) throw new InputError({ file: path }, doc.errors[0]!.message.split('\n')[0]!);
     const obj = doc.toJS() as unknown;
-    if (obj && typeof obj === 'object' && (obj as { kind?: unknown }).kind === 'KubeSchedulerConfiguration') return parseSchedulerConfig(obj, path);
+    if (obj && typeof obj === 'object' && (obj as { kind?: unknown }).kind === 'KubeSchedulerConfiguration') return parseSchedulerConfig(obj, path, plugins);
   }
   throw new InputError({ file: path }, 'no KubeSchedulerConfiguration found');
 }
@@ -119,7 +122,8 @@ export function planRuns(file: string, opts: Pick<RunOptions, 'caseName' | 'work
 }
 
 export function runWorkload(tc: TestCase, w: Workload, params: Record<string, ParamValue>, ops: ReturnType<typeof resolveOps>, opts: RunOptions, templates = new TemplateCache()): WorkloadResult {
-  const config = opts.configPath ? loadSchedulerConfigFile(opts.configPath) : tc.schedulerConfigPath ? loadSchedulerConfigFile(tc.schedulerConfigPath) : defaultSchedulerConfig();
+  const config = opts.configPath ? loadSchedulerConfigFile(opts.configPath, opts.plugins)
+    : tc.schedulerConfigPath ? loadSchedulerConfigFile(tc.schedulerConfigPath, opts.plugins) : defaultSchedulerConfig(opts.plugins);
   const t0 = performance.now();
   const warnings: string[] = [];
   const driver = new QueueDriver({ engine: opts.engine, config, seed: opts.seed, attemptMs: opts.attemptMs, warn: (m) => warnings.push(m) });

@@ -9,6 +9,7 @@ import type { NodeSelector, PreferredSchedulingTerm, TopologySpreadConstraint } 
 import { fieldInvalid, fieldNotSupported, fieldRequired, fieldDuplicate, fieldForbidden, ConfigIssue } from './config-errors.js';
 import { pluginArgs, validatePluginArgs } from './config-args.js';
 export type { ConfigIssue } from './config-errors.js';
+import type { CustomPlugins } from './plugins/api.js';
 
 export const API_VERSION = 'kubescheduler.config.k8s.io/v1';
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -127,6 +128,20 @@ export interface SchedulerConfig {
   podInitialBackoffSeconds: number;
   podMaxBackoffSeconds: number;
   profiles: Profile[];
+  /** Custom plugins loaded with --plugin (src/scheduler/plugins): profiles may enable them by name. */
+  custom?: CustomPlugins;
+}
+
+/** Extension points of a plugin name: in-tree, else a custom plugin's (filter and/or score), else undefined. */
+export function pluginPoints(name: string, custom?: CustomPlugins): ExtensionPoint[] | undefined {
+  const inTree = IN_TREE_PLUGINS[name];
+  if (inTree) return inTree.points;
+  const c = custom?.byName.get(name);
+  if (!c) return undefined;
+  const points: ExtensionPoint[] = [];
+  if (c.filters) points.push('filter');
+  if (c.scores) points.push('score');
+  return points;
 }
 
 /** The v1.35 default plugin set (MultiPoint), with DynamicResources inserted before DefaultPreemption
@@ -225,17 +240,17 @@ function mergePluginSet(defaults: PluginSet, custom: PluginSet): PluginSet {
  * The framework's view: per-point lists built from the explicit per-point sets, then multiPoint expanded into
  * every point its plugins implement (upstream expandMultiPointPlugins ordering: overrides, multiPoint, rest).
  */
-function expandPlugins(sets: Record<ExtensionPoint | 'multiPoint', PluginSet>, path: string): { plugins: Record<ExtensionPoint, string[]>; weights: Record<string, number> } {
+function expandPlugins(sets: Record<ExtensionPoint | 'multiPoint', PluginSet>, path: string, custom?: CustomPlugins): { plugins: Record<ExtensionPoint, string[]>; weights: Record<string, number> } {
   const plugins = {} as Record<ExtensionPoint, string[]>;
   const needed = new Set<string>();
   for (const k of ['multiPoint', ...EXTENSION_POINTS] as const) for (const p of sets[k].enabled) needed.add(p.name);
   for (const name of needed) {
-    if (!IN_TREE_PLUGINS[name]) throw new ConfigFailure({ field: `${path}.plugins`, detail: `plugin "${name}" does not exist` });
+    if (!pluginPoints(name, custom)) throw new ConfigFailure({ field: `${path}.plugins`, detail: `plugin "${name}" does not exist` });
   }
   for (const point of EXTENSION_POINTS) {
     const explicit: string[] = [];
     for (const p of sets[point].enabled) {
-      if (!IN_TREE_PLUGINS[p.name]!.points.includes(point)) {
+      if (!pluginPoints(p.name, custom)!.includes(point)) {
         throw new ConfigFailure({ field: `${path}.plugins.${point}`, detail: `plugin "${p.name}" does not extend ${pointTypeName(point)} plugin` });
       }
       if (explicit.includes(p.name)) throw new ConfigFailure({ field: `${path}.plugins.${point}`, detail: `plugin "${p.name}" already registered as "${pointTypeName(point)}"` });
@@ -249,7 +264,7 @@ function expandPlugins(sets: Record<ExtensionPoint | 'multiPoint', PluginSet>, p
     const multi: string[] = [];
     const overrides: string[] = [];
     for (const p of sets.multiPoint.enabled) {
-      if (!IN_TREE_PLUGINS[p.name]!.points.includes(point)) continue;
+      if (!pluginPoints(p.name, custom)!.includes(point)) continue;
       if (disabled.has(p.name)) continue;
       if (explicit.includes(p.name)) {
         overrides.push(p.name);
@@ -266,7 +281,7 @@ function expandPlugins(sets: Record<ExtensionPoint | 'multiPoint', PluginSet>, p
   const weights: Record<string, number> = {};
   let total = 0;
   for (const p of [...sets.score.enabled, ...sets.multiPoint.enabled]) {
-    if (!IN_TREE_PLUGINS[p.name]!.points.includes('score')) continue;
+    if (!pluginPoints(p.name, custom)!.includes('score')) continue;
     if (p.name in weights) continue;
     weights[p.name] = p.weight ? p.weight : 1;
     total += weights[p.name]! * 100;
@@ -291,15 +306,15 @@ class ConfigFailure extends Error {
 }
 
 /** The configuration kube-scheduler runs with when given none. */
-export function defaultSchedulerConfig(): SchedulerConfig {
-  return parseSchedulerConfig({ apiVersion: API_VERSION, kind: 'KubeSchedulerConfiguration' });
+export function defaultSchedulerConfig(custom?: CustomPlugins): SchedulerConfig {
+  return parseSchedulerConfig({ apiVersion: API_VERSION, kind: 'KubeSchedulerConfiguration' }, undefined, custom);
 }
 
 /**
  * Decodes, defaults and validates a KubeSchedulerConfiguration object (already parsed from YAML/JSON).
  * Throws InputError naming `file`, the object and the field path, with upstream's message.
  */
-export function parseSchedulerConfig(input: unknown, file?: string): SchedulerConfig {
+export function parseSchedulerConfig(input: unknown, file?: string, customPlugins?: CustomPlugins): SchedulerConfig {
   const d = new Decoder(file);
   const o = d.obj(input, '');
   if (o.kind !== 'KubeSchedulerConfiguration') d.fail({ field: 'kind', detail: `expected "KubeSchedulerConfiguration", got ${JSON.stringify(o.kind)}` });
@@ -345,7 +360,7 @@ export function parseSchedulerConfig(input: unknown, file?: string): SchedulerCo
     }
     let expanded;
     try {
-      expanded = expandPlugins(merged, path);
+      expanded = expandPlugins(merged, path, customPlugins);
     } catch (err) {
       if (err instanceof ConfigFailure) d.fail(err.issue);
       throw err;
@@ -388,7 +403,9 @@ export function parseSchedulerConfig(input: unknown, file?: string): SchedulerCo
     });
   });
   if (issues.length > 0) d.fail(issues[0]!);
-  return { parallelism, percentageOfNodesToScore: globalPct, podInitialBackoffSeconds: initialBackoff, podMaxBackoffSeconds: maxBackoff, profiles };
+  const config: SchedulerConfig = { parallelism, percentageOfNodesToScore: globalPct, podInitialBackoffSeconds: initialBackoff, podMaxBackoffSeconds: maxBackoff, profiles };
+  if (customPlugins) config.custom = customPlugins;
+  return config;
 }
 
 function pluginUsed(name: string, plugins: Record<ExtensionPoint, string[]>): boolean {

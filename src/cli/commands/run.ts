@@ -6,6 +6,7 @@ import { RunFailure } from '../../k8s/errors.js';
 import { perfDashItems } from '../../runner/metrics.js';
 import { environment, runWorkloadFile, type WorkloadResult } from '../../runner/runner.js';
 import { printJson, UsageError, writeFileAtomic } from '../common.js';
+import { pluginsFromOption } from '../../scheduler/plugins/load.js';
 
 export function stateList(state: ClusterObjects): { apiVersion: 'v1'; kind: 'List'; items: unknown[] } {
   return {
@@ -41,7 +42,7 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   if (engine !== 'fast' && engine !== 'reference') throw new UsageError(`--engine must be fast or reference, got ${JSON.stringify(engine)}`);
   const scale = opts.scale as number | undefined;
   if (scale !== undefined && !(scale > 0)) throw new UsageError(`--scale must be > 0, got ${scale}`);
-  if (Array.isArray(opts.plugin) && opts.plugin.length > 0) throw new UsageError('run: --plugin is not supported yet');
+  const plugins = await pluginsFromOption(opts.plugin);
   const output = String(opts.output ?? 'table');
   let lastState: ClusterObjects | undefined;
   const dump = typeof opts.dumpState === 'string' ? opts.dumpState : undefined;
@@ -53,6 +54,7 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     scale,
     configPath: opts.config as string | undefined,
     workers: opts.workers as number | undefined,
+    plugins,
     log: (l) => process.stderr.write(`kubescale: ${l}\n`),
     warn: (l) => process.stderr.write(`kubescale: warning: ${l}\n`),
     onState: dump ? (s) => (lastState = s) : undefined,

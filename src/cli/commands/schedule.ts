@@ -9,6 +9,8 @@ import { defaultSchedulerConfig, parseSchedulerConfig, type SchedulerConfig } fr
 import { FastEngine } from '../../scheduler/fast/engine.js';
 import { ReferenceEngine } from '../../scheduler/reference/scheduler.js';
 import type { Engine, ScheduleOutcome } from '../../scheduler/types.js';
+import type { CustomPlugins } from '../../scheduler/plugins/api.js';
+import { pluginsFromOption } from '../../scheduler/plugins/load.js';
 import { printJson, UsageError, writeFileAtomic } from '../common.js';
 
 /**
@@ -27,7 +29,7 @@ export function selectEngine(name: string): Engine {
 }
 
 /** The KubeSchedulerConfiguration from --config, else one among the inputs, else the default. */
-export function resolveSchedulerConfig(cluster: ClusterObjects, configPath: string | undefined): SchedulerConfig {
+export function resolveSchedulerConfig(cluster: ClusterObjects, configPath: string | undefined, plugins?: CustomPlugins): SchedulerConfig {
   if (configPath) {
     let text: string;
     try {
@@ -39,17 +41,18 @@ export function resolveSchedulerConfig(cluster: ClusterObjects, configPath: stri
     for (const doc of Array.isArray(docs) ? docs : [docs]) {
       if (doc.errors.length > 0) throw new InputError({ file: configPath }, doc.errors[0]!.message);
       const obj = doc.toJS() as unknown;
-      if (obj && typeof obj === 'object' && (obj as { kind?: unknown }).kind === 'KubeSchedulerConfiguration') return parseSchedulerConfig(obj, configPath);
+      if (obj && typeof obj === 'object' && (obj as { kind?: unknown }).kind === 'KubeSchedulerConfiguration') return parseSchedulerConfig(obj, configPath, plugins);
     }
     throw new InputError({ file: configPath }, 'no KubeSchedulerConfiguration found');
   }
-  if (cluster.schedulerConfigs.length > 0) return parseSchedulerConfig(cluster.schedulerConfigs[0], 'inputs');
-  return defaultSchedulerConfig();
+  if (cluster.schedulerConfigs.length > 0) return parseSchedulerConfig(cluster.schedulerConfigs[0], 'inputs', plugins);
+  return defaultSchedulerConfig(plugins);
 }
 
 export async function run(args: string[], opts: Record<string, unknown>): Promise<number> {
+  const plugins = await pluginsFromOption(opts.plugin);
   const cluster = await loadInputs(args);
-  const config = resolveSchedulerConfig(cluster, opts.config as string | undefined);
+  const config = resolveSchedulerConfig(cluster, opts.config as string | undefined, plugins);
   const engine = selectEngine(String(opts.engine ?? 'fast'));
   const outcome = engine.schedule(cluster, { config, seed: Number(opts.seed ?? 1), explain: opts.explain === true });
   if (outcome.result.skippedPlugins?.length) {

@@ -26,6 +26,7 @@ import { runFastPreemption, type FailedCycleRows, type FastPreemptionHost } from
 import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type AffinityState } from './affinity.js';
 import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
+import { FastCustom } from '../plugins/fast.js';
 
 /** Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay. */
 export const PARALLEL_MIN_NODES = 1000;
@@ -103,6 +104,8 @@ interface ProfileRuntime {
   caches: Map<SpecPlan, TotalsCache | null>;
   /** Dynamic plugin state per plan and pod shape (namespace, labels, owners). */
   dynamic: WeakMap<SpecPlan, Map<string, Dynamic>>;
+  /** Custom plugins (--plugin) this profile enables, or null. */
+  custom: FastCustom | null;
 }
 
 export class FastScheduler implements CycleBackend {
@@ -280,6 +283,7 @@ export class FastScheduler implements CycleBackend {
         plans: new Map(),
         caches: new Map(),
         dynamic: new WeakMap(),
+        custom: FastCustom.forProfile(profile, this.config.custom, this.t, (row) => this.podObjects[row]),
       };
       this.runtimes.set(profile.schedulerName, rt);
     }
@@ -321,8 +325,11 @@ export class FastScheduler implements CycleBackend {
       record?.(name, fail ? fail.reasons.join(', ') : 'ok');
       if (fail) return fail;
     }
-    return null;
+    return this.cycleCustom?.trail(n, record) ?? null;
   }
+
+  /** The current cycle's custom plugins (their filters run after the in-tree ones). */
+  private cycleCustom: FastCustom | null = null;
 
   /**
    * Filter result on node n, with the pods nominated to it (priority >= the pod's) counted first, as
@@ -355,7 +362,7 @@ export class FastScheduler implements CycleBackend {
     const ex: PodExplain | undefined = ctx.explain ? { pod: key, nodes: [] } : undefined;
     if (all === 0) return { node: -1, error: 'no nodes available to schedule pods', plugins: [], explain: ex, potential: 0 };
     const profile = rt.profile;
-    const plan = this.plan(rt, pod);
+    let plan = this.plan(rt, pod);
     this.lastPlan = plan;
     this.failures.clear();
     if (plan.preFilterReject !== undefined) {
@@ -368,6 +375,12 @@ export class FastScheduler implements CycleBackend {
     const dyn = this.dynamic(rt, pod, plan);
     dyn.spreadF?.prepare();
     dyn.affinityFilter = dyn.affinity !== null && profile.plugins.preFilter.includes('InterPodAffinity') && dyn.affinity.prepare();
+    // Custom plugins: prepared per cycle; their filters folded into a per-cycle copy of the pass bitset.
+    this.cycleCustom = rt.custom;
+    if (rt.custom) {
+      rt.custom.begin(pod, key, priority);
+      plan = { ...plan, staticPass: rt.custom.applyFilters(this.order, plan.staticPass) };
+    }
     const noms = this.mayHaveNominations ? ctx.nominations : undefined;
     const failures = this.failures;
     failures.clear();
@@ -397,7 +410,7 @@ export class FastScheduler implements CycleBackend {
     if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (this.shards && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+    if (this.shards && !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
         const node = this.scheduleSharded(rt, plan, sp);
@@ -408,7 +421,7 @@ export class FastScheduler implements CycleBackend {
     const rows = this.rows;
     let found = 0;
     let visitedSlowly = false;
-    const cache = !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
+    const cache = !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
     if (cache) {
       // Filter and score in one pass, reusing every node's result while the node is unchanged.
       const failRows = this.failRows;
@@ -471,6 +484,7 @@ export class FastScheduler implements CycleBackend {
       else if (name === 'NodeAffinity') defaultNormalize(norm, found, false);
       else if (name === 'PodTopologySpread') dyn.spreadS!.normalize(rows, found, norm);
       else if (name === 'InterPodAffinity') normalizeAffinity(norm, found);
+      else rt.custom?.normalize(name, norm, found);
       for (let j = 0; j < found; j++) totals[j]! += norm[j]! * w;
       if (ex) {
         for (let j = 0; j < found; j++) {
@@ -528,6 +542,7 @@ export class FastScheduler implements CycleBackend {
       return true;
     }
     if (name === 'InterPodAffinity') return dyn.affinity !== null && dyn.affinity.score(rows, count, raw);
+    if (rt.custom?.score(name, rows, count, raw)) return true;
     const pick = (src: Int32Array) => {
       for (let j = 0; j < count; j++) raw[j] = src[rows[j]!]!;
     };

@@ -11,6 +11,8 @@ import { newBalancedAllocation, newFit } from './plugins/noderesources.js';
 import { newImageLocality } from './plugins/imagelocality.js';
 import { newPodTopologySpread } from './plugins/podtopologyspread.js';
 import { newInterPodAffinity } from './plugins/interpodaffinity.js';
+import type { CustomPlugins } from '../plugins/api.js';
+import { customFactory } from '../plugins/reference.js';
 
 /** DefaultPreemption's PostFilter runs through ../preemption.ts; the plugin object only marks it enabled. */
 const newDefaultPreemption: PluginFactory = () => ({ name: 'DefaultPreemption' });
@@ -31,3 +33,9 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
   DefaultPreemption: newDefaultPreemption,
   DefaultBinder: newDefaultBinder,
 };
+
+/** Factory of a custom plugin loaded with --plugin (src/scheduler/plugins), or undefined. */
+export function customPluginFactory(custom: CustomPlugins | undefined, name: string): PluginFactory | undefined {
+  const lp = custom?.byName.get(name);
+  return lp ? customFactory(lp) : undefined;
+}

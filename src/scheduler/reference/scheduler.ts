@@ -15,7 +15,8 @@ import type {
 } from '../types.js';
 import { type CycleState, type Handle, type Plugin, type Status, cloneState, isRejected, message, SKIP_FILTER_KEY, success } from './framework.js';
 import { buildImageStates, NodeInfo } from './nodeinfo.js';
-import { REGISTRY } from './registry.js';
+import { customPluginFactory, REGISTRY } from './registry.js';
+import type { CustomPlugins } from '../plugins/api.js';
 import { SCHEDULING_GATED_MESSAGE } from './plugins/simple.js';
 import { runPreemption, type PreemptionHost } from './preemption.js';
 
@@ -25,10 +26,10 @@ export interface Framework {
   points: Record<ExtensionPoint, Plugin[]>;
 }
 
-export function newFramework(profile: Profile, handle: Handle): Framework {
+export function newFramework(profile: Profile, handle: Handle, custom?: CustomPlugins): Framework {
   const instances = new Map<string, Plugin>();
   const get = (name: string): Plugin | undefined => {
-    const factory = REGISTRY[name];
+    const factory = REGISTRY[name] ?? customPluginFactory(custom, name);
     if (!factory) return undefined;
     let p = instances.get(name);
     if (!p) {
@@ -86,7 +87,7 @@ export class ReferenceScheduler implements CycleBackend, PreemptionHost {
     buildImageStates(this.nodes);
     this.rng = new Rng(seed);
     this.handle = { nodes: this.nodes, cluster };
-    this.frameworks = new Map(config.profiles.map((p) => [p.schedulerName, newFramework(p, this.handle)]));
+    this.frameworks = new Map(config.profiles.map((p) => [p.schedulerName, newFramework(p, this.handle, config.custom)]));
   }
 
   info(ref: PodRef): PodInfo {
