@@ -1,5 +1,16 @@
-import { notYetImplemented } from '../common.js';
+// kubescale report RESULTS.json... --out DIR — renders results from run, bench and compare into
+// DIR/index.html, DIR/report.md and DIR/results.json (merged; raw samples in results.msgpack).
 
-export async function run(_args: string[], _opts: Record<string, unknown>): Promise<number> {
-  notYetImplemented('report', 'issue 8: bench suites and reports');
+import { readResults } from '../../report/schema.js';
+import { mergeResults, writeReport } from '../../report/write.js';
+import { UsageError } from '../common.js';
+
+export async function run(args: string[], opts: Record<string, unknown>): Promise<number> {
+  if (args.length === 0) throw new UsageError('report takes at least one results file');
+  const out = opts.out;
+  if (typeof out !== 'string' || out === '') throw new UsageError('report: --out DIR is required');
+  const inputs = args.map((file) => ({ file, results: readResults(file) }));
+  const { files } = await writeReport(out, mergeResults(inputs));
+  for (const f of files) process.stderr.write(`kubescale: wrote ${f}\n`);
+  return 0;
 }
