@@ -1,0 +1,1 @@
+export default { name: 'Norm', score: () => 1, normalize: 'max' };

@@ -1,0 +1,1 @@
+export default [{ name: 'Fine', filter: () => true }, { name: 'BadScore', score: 42 }];

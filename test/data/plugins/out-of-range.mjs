@@ -1,0 +1,1 @@
+export default { name: 'TooHigh', score: () => 150 };

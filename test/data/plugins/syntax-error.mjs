@@ -1,0 +1,2 @@
+// Deliberately broken: a syntax error.
+export default { name: 'Broken', filter( {
