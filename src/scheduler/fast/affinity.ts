@@ -63,9 +63,10 @@ export class AffinityIndex {
     let g = this.rowGroup.get(p);
     if (g !== undefined) return g;
     const pod = this.podOf(p);
-    const info = affinityInfo(pod);
+    const a = pod.spec.affinity;
     g = null;
-    if (hasTerms(info)) {
+    const info = a && (a.podAffinity || a.podAntiAffinity) ? affinityInfo(pod) : null;
+    if (info && hasTerms(info)) {
       const ns = pod.metadata.namespace || 'default';
       const key = JSON.stringify([ns, info.requiredAffinity.map(termKey), info.requiredAntiAffinity.map(termKey),
         info.preferredAffinity.map((t) => [termKey(t), t.weight]), info.preferredAntiAffinity.map((t) => [termKey(t), t.weight])]);

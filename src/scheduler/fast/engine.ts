@@ -140,6 +140,7 @@ export class FastScheduler implements CycleBackend {
   private readonly failures = new Map<number, FailStatus>();
   private readonly noExplain = new Map<number, NodeExplain>();
   private readonly requestsBySpec = new WeakMap<PodSpec, ReturnType<typeof podRequests>>();
+  private readonly portsBySpec = new WeakMap<PodSpec, ReturnType<typeof hostPortsOf>>();
   /** Namespaces holding at least one Service (system-default spreading needs a selecting Service or owner). */
   private servicesSeen = -1;
   private readonly serviceNamespaces = new Set<string>();
@@ -767,8 +768,11 @@ export class FastScheduler implements CycleBackend {
     this.counters.onAccount(p, n, sign);
     this.affinityIndex.onAccount(p, n, sign);
     const spec = this.podObjects[p]!.spec;
+    let ports = this.portsBySpec.get(spec);
+    if (!ports) this.portsBySpec.set(spec, (ports = hostPortsOf(spec)));
+    if (ports.length === 0) return;
     if (sign === 1) addHostPorts(nodes, n, spec);
-    else for (const hp of hostPortsOf(spec)) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
+    else for (const hp of ports) nodes.removeHostPort(n, hp.protocol, hp.port, hp.hostIP ? nodes.interners.labels.lookup(hp.hostIP) : NO_ID);
   }
 
   // ---- CycleBackend (the queue driver's contract, ../queue.ts) ----
@@ -1101,13 +1105,17 @@ function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, n
   out[2] = failed;
 }
 
-/** Same own fields by identity, spec.nodeName aside. */
+/** Same own fields by identity, spec.nodeName aside (no allocation: called once per admitted pod). */
 function shallowSameSpec(a: PodSpec, b: PodSpec): boolean {
-  const ka = Object.keys(a).filter((k) => k !== 'nodeName');
-  const kb = Object.keys(b).filter((k) => k !== 'nodeName');
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (a[k] !== b[k]) return false;
-  return true;
+  let n = 0;
+  for (const k in a) {
+    if (k === 'nodeName') continue;
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  let m = 0;
+  for (const k in b) if (k !== 'nodeName') m++;
+  return n === m;
 }
 
 function terminal(pod: Pod): boolean {
