@@ -2,14 +2,19 @@
 //   1. EndpointSlices from scratch (controller sync, indexes already built)
 //   2. full iptables-restore payload (kube-proxy state already holds the slices)
 //   3. one endpoint moved -> partial sync: time and payload size relative to the full one
-// Prints medians; run: node dist/bench/network-scale.js [services] [endpointsPerService]
+// Prints medians; run: node dist/bench/network-scale.js [services] [endpointsPerService] [runs]
+// Steps 1 and 2 first do one warm-up run (JIT, inline caches), printed separately as the cold
+// run, then take the median of `runs` (default 5) timed runs.
 
 import type { EndpointSlice, Pod, Service } from '../src/k8s/types.js';
 import { EndpointSliceController } from '../src/network/endpointslices/controller.js';
 import { IptablesProxier } from '../src/network/iptables/proxier.js';
 
+import { loadavg } from 'node:os';
+
 const S = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 15);
+const RUNS = Number(process.argv[4] ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 /** Wall and CPU (user+system) milliseconds of fn; CPU time is the fairer figure on a shared machine. */
 function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
@@ -21,6 +26,8 @@ function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
   return { value, wallMs, cpuMs: (c.user + c.system) / 1000 };
 }
 const fmt = (w: number[], c: number[]) => `median ${median(w).toFixed(1)} ms wall / ${median(c).toFixed(1)} ms CPU`;
+const runs = (w: number[], c: number[]) => w.map((x, i) => `${x.toFixed(0)}/${c[i]!.toFixed(0)}`).join(' ');
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 function dataset(): { services: Service[]; pods: Pod[] } {
@@ -49,16 +56,17 @@ function buildController(services: Service[], pods: Pod[]): EndpointSliceControl
 const data = dataset();
 const services = data.services;
 let pods: Pod[] = data.pods;
-console.log(`dataset: ${S} services x ${M} endpoints = ${S * M} pods; node ${process.version}`);
+console.log(`dataset: ${S} services x ${M} endpoints = ${S * M} pods; node ${process.version}; load average ${load()}`);
 
 // 1. slices from scratch
 const sliceTimes: number[] = [], sliceCpu: number[] = [];
 let slices: EndpointSlice[] = [];
-for (let i = 0; i < 3; i++) {
+let sliceCold = '';
+for (let i = 0; i <= RUNS; i++) {
   const c = buildController(services, pods);
   const r = timed(() => c.sync());
-  sliceTimes.push(r.wallMs);
-  sliceCpu.push(r.cpuMs);
+  if (i === 0) sliceCold = `${r.wallMs.toFixed(1)} ms wall / ${r.cpuMs.toFixed(1)} ms CPU`;
+  else { sliceTimes.push(r.wallMs); sliceCpu.push(r.cpuMs); }
   slices = c.allSlices();
 }
 const indexT = performance.now();
@@ -66,14 +74,16 @@ buildController(services, pods);
 const indexMs = performance.now() - indexT;
 pods = []; // kube-proxy holds Services and EndpointSlices only; let the pods go before timing it
 data.pods = [];
-console.log(`endpointslices from scratch: ${fmt(sliceTimes, sliceCpu)} (${slices.length} slices; building the pod/service indexes: ${indexMs.toFixed(1)} ms)`);
+console.log(`endpointslices from scratch: ${fmt(sliceTimes, sliceCpu)} over ${RUNS} runs after one warm-up [${runs(sliceTimes, sliceCpu)}]; cold first run ${sliceCold} (${slices.length} slices; building the pod/service indexes: ${indexMs.toFixed(1)} ms)`);
 
 // 2. full iptables payload
 // What a user waits for: a fresh proxier given every Service and EndpointSlice, then its first
-// (full) sync: ingest, endpoint merge, chain hashing, rendering. Three fresh proxiers, median.
+// (full) sync: ingest, endpoint merge, chain hashing, rendering. One warm-up proxier (printed as
+// the cold run), then RUNS fresh proxiers, median.
 const coldWall: number[] = [], coldCpu: number[] = [];
 let proxier = new IptablesProxier({ nodeName: 'node-1', clusterCIDR: '10.0.0.0/8' });
-for (let i = 0; i < 3; i++) {
+let proxierCold = '';
+for (let i = 0; i <= RUNS; i++) {
   proxier = new IptablesProxier({ nodeName: 'node-1', clusterCIDR: '10.0.0.0/8' });
   const p = proxier;
   const cold = timed(() => {
@@ -81,10 +91,10 @@ for (let i = 0; i < 3; i++) {
     for (const s of slices) p.onEndpointSliceUpdate(s);
     return p.sync();
   });
-  coldWall.push(cold.wallMs);
-  coldCpu.push(cold.cpuMs);
+  if (i === 0) proxierCold = `${cold.wallMs.toFixed(1)} ms wall / ${cold.cpuMs.toFixed(1)} ms CPU`;
+  else { coldWall.push(cold.wallMs); coldCpu.push(cold.cpuMs); }
 }
-console.log(`first full sync of a fresh proxier (ingest, endpoint merge, chain hashing, all rules): ${fmt(coldWall, coldCpu)}`);
+console.log(`first full sync of a fresh proxier (ingest, endpoint merge, chain hashing, all rules): ${fmt(coldWall, coldCpu)} over ${RUNS} fresh proxiers after one warm-up [${runs(coldWall, coldCpu)}]; cold first run ${proxierCold}`);
 // Steady state: kube-proxy's periodic/forced full resync with its state already ingested.
 const fullTimes: number[] = [], fullCpu: number[] = [];
 let fullBytes = 0, fullNat = 0, clock = 10_000;
@@ -114,3 +124,4 @@ for (let i = 0; i < 21; i++) {
   partBytes = r.bytes;
 }
 console.log(`one endpoint moved -> partial sync: ${fmt(partTimes, partCpu)}, payload ${(partBytes / 1e3).toFixed(0)} kB = ${((100 * partBytes) / fullBytes).toFixed(2)}% of full`);
+console.log(`load average at the end: ${load()}`);

@@ -5,7 +5,7 @@
 
 import type { EndpointSlice } from '../k8s/types.js';
 import { flat } from './hash.js';
-import { canonicalIP, familyOf, type IPFamily } from './ip.js';
+import { canonicalIP, familyOf, isIPv4, type IPFamily } from './ip.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 
@@ -98,7 +98,7 @@ export class EndpointSliceCache {
           const addr = ep.addresses?.[0];
           if (!addr) continue;
           let ip: string | undefined;
-          if (this.family === 'IPv4') ip = CANONICAL_V4.test(addr) ? addr : familyOf(addr) === 'IPv4' ? canonicalIP(addr) : undefined;
+          if (this.family === 'IPv4') ip = isIPv4(addr) ? addr : undefined;
           else ip = familyOf(addr) === 'IPv6' ? canonicalIP(addr) : undefined;
           if (ip === undefined) continue;
           const c = ep.conditions ?? {};
@@ -132,8 +132,6 @@ export class EndpointSliceCache {
     return out;
   }
 }
-
-const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Text identity of an endpoint list, for change detection. */
 export function endpointsFingerprint(eps: readonly EndpointInfo[] | undefined): string {

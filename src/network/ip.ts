@@ -5,11 +5,42 @@ import { isIPv4 as nodeIsIPv4, isIPv6 as nodeIsIPv6 } from 'node:net';
 
 export type IPFamily = 'IPv4' | 'IPv6';
 
-export const isIPv4 = (s: string): boolean => nodeIsIPv4(s);
+/**
+ * Dotted-quad IPv4 exactly as node:net isIPv4 accepts it (four decimal groups 0-255, no leading
+ * zeros), checked character by character: the regex behind isIPv4 costs ~0.2 µs per call and runs
+ * once per endpoint at 10^5 endpoints.
+ */
+export function isIPv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let groups = 0;
+  let i = 0;
+  for (;;) {
+    const c0 = s.charCodeAt(i) - 48;
+    if (c0 < 0 || c0 > 9) return false;
+    let v = c0, len = 1;
+    i++;
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (len === 1 && c0 === 0) return false; // leading zero
+      v = v * 10 + c;
+      len++;
+      i++;
+      if (len > 3) return false;
+    }
+    if (v > 255) return false;
+    groups++;
+    if (i === n) return groups === 4;
+    if (groups === 4 || s.charCodeAt(i) !== 46) return false;
+    i++;
+    if (i === n) return false;
+  }
+}
 export const isIPv6 = (s: string): boolean => nodeIsIPv6(s);
 
 export function familyOf(ip: string): IPFamily | undefined {
-  if (nodeIsIPv4(ip)) return 'IPv4';
+  if (isIPv4(ip)) return 'IPv4';
   if (nodeIsIPv6(ip)) return 'IPv6';
   return undefined;
 }
@@ -60,10 +91,8 @@ function bigToV6(v: bigint): string {
 }
 
 /** Canonical text of an IP (as Go's net.IP.String()), or undefined when it is not an IP. */
-const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
 export function canonicalIP(ip: string): string | undefined {
-  if (CANONICAL_V4.test(ip)) return ip; // already canonical: the common case, no re-formatting
+  if (isIPv4(ip)) return ip; // already canonical: the common case, no re-formatting
   if (nodeIsIPv4(ip)) return intToV4(v4ToInt(ip));
   if (nodeIsIPv6(ip)) return bigToV6(v6ToBig(ip));
   return undefined;

@@ -39,6 +39,9 @@ export interface ControllerMetrics {
   endpointslices_changed_per_sync: number[];
 }
 
+/** Shared, never written: the trigger-time state of services whose pods carry no trigger time. */
+const NO_TIMES: Map<string, number> = new Map();
+
 const podKeyOf = (p: Pod) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 const svcKeyOf = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 
@@ -49,8 +52,8 @@ export class EndpointSliceController {
   private readonly services = new Map<string, Service>();
   private readonly pods = new Map<string, Pod>();
   private readonly nodes = new Map<string, Node>();
-  /** "ns\0key=value" -> pod keys, and -> service keys whose selector has that pair. */
-  private readonly podsByLabel = new Map<string, Set<string>>();
+  /** "ns\0key=value" -> pods (current objects, in indexing order), and -> service keys whose selector has that pair. */
+  private readonly podsByLabel = new Map<string, Set<Pod>>();
   private readonly servicesByLabel = new Map<string, Set<string>>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
   private readonly namesInUse = new Set<string>();
@@ -111,10 +114,10 @@ export class EndpointSliceController {
     const old = this.pods.get(key);
     if (old) {
       this.enqueueForPod(old);
-      this.unindexPod(key, old);
+      this.unindexPod(old);
     }
     this.pods.set(key, pod);
-    this.indexPod(key, pod);
+    this.indexPod(pod);
     this.enqueueForPod(pod);
   }
 
@@ -123,7 +126,7 @@ export class EndpointSliceController {
     const old = this.pods.get(key);
     if (!old) return;
     this.enqueueForPod(old);
-    this.unindexPod(key, old);
+    this.unindexPod(old);
     this.pods.delete(key);
   }
 
@@ -248,15 +251,18 @@ export class EndpointSliceController {
   /** upstream TriggerTimeTracker: the earliest trigger time among pods/service changed since last time. */
   private triggerTime(key: string, svc: Service, pods: readonly Pod[]): string | undefined {
     let state = this.triggerState.get(key);
-    if (!state) this.triggerState.set(key, (state = { pods: new Map(), service: -Infinity }));
+    if (!state) this.triggerState.set(key, (state = { pods: NO_TIMES, service: -Infinity }));
     let min = Infinity;
     let minText: string | undefined;
-    const seen = new Map<string, number>();
-    for (const p of pods) {
+    // Pods without a trigger time (the common case in generated inputs) need no map at all.
+    let seen: Map<string, number> = NO_TIMES;
+    for (let i = 0; i < pods.length; i++) {
+      const p = pods[i]!;
       const t = podTriggerTime(p);
       if (!t) continue;
       const ms = Date.parse(t);
       if (!Number.isFinite(ms)) continue;
+      if (seen === NO_TIMES) seen = new Map();
       seen.set(p.metadata.name, ms);
       if (ms > (state.pods.get(p.metadata.name) ?? -Infinity) && ms < min) { min = ms; minText = t; }
     }
@@ -277,7 +283,7 @@ export class EndpointSliceController {
     const ns = svc.metadata.namespace ?? 'default';
     const entries = Object.entries(sel);
     if (entries.length === 0) return [];
-    let smallest: Set<string> | undefined;
+    let smallest: Set<Pod> | undefined;
     for (const [k, v] of entries) {
       const set = this.podsByLabel.get(`${ns}\0${k}=${v}`);
       if (!set) return [];
@@ -286,11 +292,10 @@ export class EndpointSliceController {
     const out: Pod[] = [];
     // A one-pair selector is exactly its index set: no per-pod label check.
     if (entries.length === 1) {
-      for (const pk of smallest!) out.push(this.pods.get(pk)!);
+      for (const p of smallest!) out.push(p);
       return out;
     }
-    for (const pk of smallest!) {
-      const p = this.pods.get(pk)!;
+    for (const p of smallest!) {
       const labels = p.metadata.labels ?? {};
       let ok = true;
       for (let i = 0; i < entries.length && ok; i++) ok = labels[entries[i]![0]] === entries[i]![1];
@@ -311,19 +316,19 @@ export class EndpointSliceController {
     }
   }
 
-  private indexPod(key: string, pod: Pod): void {
+  private indexPod(pod: Pod): void {
     const ns = pod.metadata.namespace ?? 'default';
     for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
       const id = `${ns}\0${k}=${v}`;
       let s = this.podsByLabel.get(id);
       if (!s) this.podsByLabel.set(id, (s = new Set()));
-      s.add(key);
+      s.add(pod);
     }
   }
 
-  private unindexPod(key: string, pod: Pod): void {
+  private unindexPod(pod: Pod): void {
     const ns = pod.metadata.namespace ?? 'default';
-    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) this.podsByLabel.get(`${ns}\0${k}=${v}`)?.delete(key);
+    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) this.podsByLabel.get(`${ns}\0${k}=${v}`)?.delete(pod);
   }
 
   private indexService(key: string, svc: Service): void {

@@ -192,9 +192,11 @@ function reconcileByAddressType(input: ReconcileInput, existing: readonly Endpoi
   }
   for (const s of toUpdate) setTriggerTime(s, input.triggerTime);
 
-  const changed = new Set<EndpointSlice>([...toUpdate, ...toDelete]);
-  const updatedNames = new Set(toUpdate.map((s) => s.metadata.name));
-  for (const s of existing) if (!changed.has(s) && !updatedNames.has(s.metadata.name)) res.unchanged.push(s);
+  if (existing.length) {
+    const changed = new Set<EndpointSlice>([...toUpdate, ...toDelete]);
+    const updatedNames = new Set(toUpdate.map((s) => s.metadata.name));
+    for (const s of existing) if (!changed.has(s) && !updatedNames.has(s.metadata.name)) res.unchanged.push(s);
+  }
   res.creates = toCreate;
   res.updates = toUpdate;
   res.deletes = toDelete;
@@ -202,6 +204,7 @@ function reconcileByAddressType(input: ReconcileInput, existing: readonly Endpoi
 }
 
 function setTriggerTime(s: EndpointSlice, t: string | undefined): void {
+  if (!t && !s.metadata.annotations) return;
   const ann = { ...(s.metadata.annotations ?? {}) };
   if (t) ann[TRIGGER_TIME_ANNOTATION] = t;
   else delete ann[TRIGGER_TIME_ANNOTATION];

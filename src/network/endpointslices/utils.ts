@@ -23,13 +23,18 @@ export function shouldPodBeInEndpoints(pod: Pod): boolean {
 }
 
 export function isPodReady(pod: Pod): boolean {
-  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  const cs = pod.status?.conditions;
+  if (!cs) return false;
+  for (let i = 0; i < cs.length; i++) if (cs[i]!.type === 'Ready' && cs[i]!.status === 'True') return true;
+  return false;
 }
 
 /** Ready condition's lastTransitionTime (the pod's trigger time), or undefined. */
 export function podTriggerTime(pod: Pod): string | undefined {
-  const c = (pod.status?.conditions ?? []).find((x) => x.type === 'Ready') as { lastTransitionTime?: string } | undefined;
-  return c?.lastTransitionTime;
+  const cs = pod.status?.conditions;
+  if (!cs) return undefined;
+  for (let i = 0; i < cs.length; i++) if (cs[i]!.type === 'Ready') return (cs[i] as { lastTransitionTime?: string }).lastTransitionTime;
+  return undefined;
 }
 
 /** upstream getAddressTypesForService */
@@ -45,10 +50,20 @@ export function addressTypesForService(svc: Service): AddressType[] {
   return [...out];
 }
 
-function podIPs(pod: Pod): string[] {
-  const ips = pod.status?.podIPs?.map((p) => p.ip) ?? [];
-  if (ips.length === 0 && pod.status?.podIP) ips.push(pod.status.podIP);
-  return ips;
+/** The pod's IPs of one family (status.podIPs, else status.podIP), in order. */
+function podIPsOf(pod: Pod, family: IPFamily): string[] {
+  const list = pod.status?.podIPs;
+  const out: string[] = [];
+  if (list && list.length) {
+    for (let i = 0; i < list.length; i++) {
+      const ip = list[i]!.ip;
+      if (familyOf(ip) === family) out.push(ip);
+    }
+  } else {
+    const ip = pod.status?.podIP;
+    if (ip && familyOf(ip) === family) out.push(ip);
+  }
+  return out;
 }
 
 /** upstream FindPort: a named targetPort resolves through the pod's container ports. */
@@ -93,14 +108,17 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, svc: Service, ad
   const terminating = !!pod.metadata.deletionTimestamp;
   const ready = !!svc.spec?.publishNotReadyAddresses || (serving && !terminating);
   const ep: Endpoint = {
-    addresses: podIPs(pod).filter((ip) => familyOf(ip) === addressType),
+    addresses: podIPsOf(pod, addressType),
     conditions: { ready, serving, terminating },
   };
   const hostname = pod.spec.hostname;
   if (hostname && pod.spec.subdomain === svc.metadata.name && (pod.metadata.namespace ?? 'default') === (svc.metadata.namespace ?? 'default')) {
     ep.hostname = hostname;
   }
-  ep.targetRef = { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) };
+  const uid = pod.metadata.uid;
+  ep.targetRef = uid
+    ? { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, uid }
+    : { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name };
   if (pod.spec.nodeName) ep.nodeName = pod.spec.nodeName;
   const zone = node?.metadata.labels?.[LABEL_TOPOLOGY_ZONE];
   if (zone) ep.zone = zone;
@@ -109,8 +127,9 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, svc: Service, ad
 
 /** upstream hashEndpoint: sorted addresses, hostname, targetRef namespace/name. */
 export function endpointKey(ep: Endpoint): string {
-  const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort() : ep.addresses;
-  return `${addrs.join(',')}|${ep.hostname ?? ''}|${ep.targetRef?.namespace ?? ''}/${ep.targetRef?.name ?? ''}`;
+  const a = ep.addresses;
+  const addrs = a.length === 1 ? a[0]! : a.length > 1 ? [...a].sort().join(',') : '';
+  return `${addrs}|${ep.hostname ?? ''}|${ep.targetRef?.namespace ?? ''}/${ep.targetRef?.name ?? ''}`;
 }
 
 /** upstream EndpointsEqualBeyondHash */
