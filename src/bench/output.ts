@@ -1,10 +1,9 @@
 // Writing a bench run: DIR/results.json + DIR/results.msgpack (the schema's writeResults),
 // DIR/report.md and DIR/index.html (the report renderers), and the terminal table.
 
-import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/common.js';
 import { fmtFigure } from '../report/format.js';
-import { writeResults, type Results } from '../report/schema.js';
+import type { Results } from '../report/schema.js';
+import { writeReport } from '../report/write.js';
 
 /** Terminal table: one line per case with its headline figure, then the fits. */
 export function benchTable(r: Results): string {
@@ -24,24 +23,10 @@ export function benchTable(r: Results): string {
   return lines.join('\n') + '\n';
 }
 
-export type Renderer = (results: Results) => string;
-
-/** Fallback renderers until the report module's are wired in: the table as Markdown/HTML text. */
-export const fallbackMarkdown: Renderer = (r) => `# kubescale bench\n\n${r.environment.cpuModel} x${r.environment.cores}, Node ${r.environment.node}\n\n\`\`\`\n${benchTable(r)}\`\`\`\n`;
-export const fallbackHtml: Renderer = (r) => `<!doctype html><meta charset="utf-8"><title>kubescale bench</title><pre>${benchTable(r).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))}</pre>\n`;
-
-export interface Written {
-  json: string;
-  msgpack: string | null;
-  markdown: string;
-  html: string;
-}
-
-export function writeBenchOutputs(dir: string, results: Results, render: { markdown: Renderer; html: Renderer } = { markdown: fallbackMarkdown, html: fallbackHtml }): Written {
-  const w = writeResults(dir, results);
-  const markdown = join(dir, 'report.md');
-  const html = join(dir, 'index.html');
-  writeFileAtomic(markdown, render.markdown(results));
-  writeFileAtomic(html, render.html(results));
-  return { ...w, markdown, html };
+/**
+ * DIR/results.json + results.msgpack, DIR/report.md and DIR/index.html through the report module
+ * (one results object, several renderers).
+ */
+export async function writeBenchOutputs(dir: string, results: Results, title = 'kubescale bench'): Promise<string[]> {
+  return (await writeReport(dir, results, title)).files;
 }
