@@ -6,7 +6,13 @@ import { writeFileAtomic } from '../cli/common.js';
 import { buildReport } from './document.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { writeResults, type Results } from './schema.js';
+import { captureEnvironment } from './environment.js';
+import { emptyResults, writeResults, type Results, type RunResult } from './schema.js';
+
+/** `kubescale run` results in the schema, with this machine's environment (for run --out DIR). */
+export function resultsFromRuns(runs: readonly RunResult[], env = captureEnvironment()): Results {
+  return { ...emptyResults('run', env), runs: [...runs] };
+}
 
 /** Writes DIR/results.json (+ results.msgpack), DIR/report.md and DIR/index.html. */
 export async function writeReport(dir: string, results: Results, title?: string): Promise<{ files: string[] }> {
