@@ -47,6 +47,8 @@ export interface ShardTask {
   partial: Float64Array;
   results: Float64Array;
   port: MessagePort;
+  /** Custom plugin modules (--plugin paths, resolved from the working directory) every worker imports at start. */
+  pluginModules?: string[];
 }
 
 /** Positions [from, to) of worker w among `workers` over `n` nodes: contiguous, sizes differ by at most one. */

@@ -47,8 +47,15 @@ export class ShardPool implements ShardRunner {
     this.results = new Float64Array(new SharedArrayBuffer(workers * RESULT_STRIDE * 8));
   }
 
-  /** Starts `workers - 1` shard threads (the main thread is the first shard) over `nodes` visited in `order`. */
-  static async open(workers: number, nodes: NodeTable, order: Int32Array): Promise<ShardPool> {
+  /** Custom plugins every worker thread imported (names), when plugin modules were given to open(). */
+  pluginsLoaded: string[] = [];
+
+  /**
+   * Starts `workers - 1` shard threads (the main thread is the first shard) over `nodes` visited in `order`.
+   * `pluginModules` (--plugin paths) are imported by every worker before it reports ready; a module that
+   * fails to load there fails open() with a RunFailure and the pool is torn down.
+   */
+  static async open(workers: number, nodes: NodeTable, order: Int32Array, pluginModules: string[] = []): Promise<ShardPool> {
     if (!Number.isInteger(workers) || workers < 1) throw new RunFailure(`--workers must be a positive integer, got ${workers}`);
     const piscina = new Piscina({
       filename: new URL('./shard-worker.js', import.meta.url).href,
@@ -64,6 +71,7 @@ export class ShardPool implements ShardRunner {
       const task: ShardTask = {
         workerIndex: w, workers, control: pool.control, nodeBuffer: nodes.buffer, order: sharedOrder,
         feasible: pool.feasible, partial: pool.partial, results: pool.results, port: port2,
+        ...(pluginModules.length > 0 ? { pluginModules } : {}),
       };
       const run = piscina.run(task, { transferList: [port2] }) as Promise<number>;
       run.catch(() => undefined); // surfaced through the control block or close()
@@ -78,6 +86,22 @@ export class ShardPool implements ShardRunner {
         throw new RunFailure(`shard workers did not start within ${SHARD_TIMEOUT_MS / 1000} s`);
       }
       await new Promise((r) => setTimeout(r, 2));
+    }
+    if (pluginModules.length > 0) {
+      const errors: string[] = [];
+      const names = new Set<string>();
+      for (const p of pool.ports) {
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+          const msg = m.message as { error?: string; plugins?: string[] };
+          if (msg.error) errors.push(msg.error);
+          for (const n of msg.plugins ?? []) names.add(n);
+        }
+      }
+      if (Atomics.load(pool.control, C_ERROR) !== 0 || errors.length > 0) {
+        await pool.close();
+        throw new RunFailure(`shard workers could not load the plugin modules: ${errors[0] ?? 'unknown error'}`);
+      }
+      pool.pluginsLoaded = [...names];
     }
     return pool;
   }

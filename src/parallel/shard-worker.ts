@@ -11,6 +11,7 @@ import {
   type ShardPlan, type ShardTask,
 } from './layout.js';
 import { scoreShard } from '../scheduler/fast/shard.js';
+import { loadPlugins } from '../scheduler/plugins/load.js';
 
 const SPIN = 20_000;
 
@@ -20,8 +21,21 @@ interface PortMessage {
   generation?: number;
 }
 
-export default function runShard(task: ShardTask): number {
+export default async function runShard(task: ShardTask): Promise<number> {
   const { control, order, feasible, partial, results, port, workerIndex, workers } = task;
+  if (task.pluginModules && task.pluginModules.length > 0) {
+    // The same plugin modules as the main thread: a module that fails here fails the pool's start.
+    try {
+      const loaded = await loadPlugins(task.pluginModules);
+      port.postMessage({ plugins: [...loaded.byName.keys()] });
+    } catch (err) {
+      port.postMessage({ error: `shard ${workerIndex}: ${err instanceof Error ? err.message : String(err)}` });
+      Atomics.store(control, C_ERROR, 1);
+      Atomics.add(control, C_READY, 1);
+      Atomics.notify(control, C_READY);
+      return 0;
+    }
+  }
   let nodes = NodeTable.wrap(task.nodeBuffer, newInterners());
   let generation = 0;
   const plans = new Map<number, ShardPlan>();
