@@ -8,7 +8,7 @@ import { createRng } from '../../model/rng.js';
 import { CounterRegistry, DomainSum, MatchCounter, buildTopology, selectorPredicate } from '../../scheduler/fast/counters.js';
 import {
   balanced, defaultNormalize, fitsNode, leastAllocated, mostAllocated, requestedToCapacityRatio, resolveScoringResources, scoreCpuMem,
-  scoreLeastAndBalanced, scoreResources, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer,
+  nodeTotal, scoreResources, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer,
 } from '../../scheduler/fast/kernels.js';
 import type { PodResources } from '../../scheduler/fast/plan.js';
 import { DEFAULT_POD_SPEC, defaultNodes } from '../data.js';
@@ -109,8 +109,8 @@ export function schedulerKernels(): MicroKernel[] {
     { name: 'score MostAllocated (cpu+memory kernel)', dataset, items: N, fn: cpuMem(STRATEGY_MOST) },
     { name: 'score BalancedAllocation (cpu+memory kernel)', dataset, items: N, fn: cpuMem(STRATEGY_BALANCED) },
     { name: 'score Least+Balanced fused (default profile)', dataset, items: N, fn: () => {
-      scores.fill(0);
-      scoreLeastAndBalanced(nodes, rows, N, cpu, mem, 1, 1, 1, cpu, mem, 1, scores);
+      const recipe = { fitStrategy: STRATEGY_LEAST, fitWeight: 1, fitCpuWeight: 1, fitMemWeight: 1, podNzCpu: cpu, podNzMem: mem, balancedWeight: 1, podCpu: cpu, podMem: mem, imageWeight: 0 };
+      for (let j = 0; j < N; j++) scores[j] = nodeTotal(nodes, rows[j]!, recipe, null);
       return scores[N >> 1]!;
     } },
     { name: 'DefaultNormalizeScore', dataset, items: N, fn: () => {

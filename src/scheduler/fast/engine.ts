@@ -33,7 +33,7 @@ export const PARALLEL_MIN_NODES = 1000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
-  scoreResources, isCpuMem, scoreCpuMem, scoreLeastAndBalanced, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
+  scoreResources, isCpuMem, scoreCpuMem, nodePasses, nodeTotal, type TotalRecipe, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
 } from './kernels.js';
 
 const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
@@ -80,13 +80,7 @@ interface TotalsCache {
   version: Int32Array;
   feasible: Uint8Array;
   total: Float64Array;
-  /** STRATEGY_LEAST / STRATEGY_MOST, or -1 when NodeResourcesFit does not score. */
-  fit: number;
-  fitWeight: number;
-  fitCpuWeight: number;
-  fitMemWeight: number;
-  balancedWeight: number;
-  imageWeight: number;
+  recipe: TotalRecipe;
 }
 
 /** What a profile needs resolved against the tables once. */
@@ -380,7 +374,7 @@ export class FastScheduler implements CycleBackend {
     this.cycleCustom = rt.custom;
     if (rt.custom) {
       rt.custom.begin(pod, key, priority);
-      plan = { ...plan, staticPass: rt.custom.applyFilters(this.order, plan.staticPass) };
+      plan = rt.custom.derivePlan(plan, this.order);
     }
     const noms = this.mayHaveNominations ? ctx.nominations : undefined;
     const failures = this.failures;
@@ -466,12 +460,16 @@ export class FastScheduler implements CycleBackend {
     const totals = this.totals;
     totals.fill(0, 0, found);
     // Default profile without --explain: both allocation scores in one pass.
-    const fused = !ex && rt.fitFast === STRATEGY_LEAST && rt.balancedFast && !plan.res.balancedSkip && rt.scoresFitAndBalanced;
+    const fused = !ex && rt.fitFast >= 0 && rt.balancedFast && !plan.res.balancedSkip && rt.scoresFitAndBalanced;
     if (fused) {
-      const f = plan.res.fitScoreReq;
-      const b = plan.res.balancedReq;
-      scoreLeastAndBalanced(nodes, rows, found, f[0]!, f[1]!, rt.fitResources.weights[0]!, rt.fitResources.weights[1]!,
-        profile.scoreWeights.NodeResourcesFit ?? 1, b[0]!, b[1]!, profile.scoreWeights.NodeResourcesBalancedAllocation ?? 1, totals);
+      const recipe: TotalRecipe = {
+        fitStrategy: rt.fitFast, fitWeight: profile.scoreWeights.NodeResourcesFit ?? 1,
+        fitCpuWeight: rt.fitResources.weights[0]!, fitMemWeight: rt.fitResources.weights[1]!,
+        podNzCpu: plan.res.fitScoreReq[0]!, podNzMem: plan.res.fitScoreReq[1]!,
+        balancedWeight: profile.scoreWeights.NodeResourcesBalancedAllocation ?? 1, podCpu: plan.res.balancedReq[0]!, podMem: plan.res.balancedReq[1]!,
+        imageWeight: 0,
+      };
+      for (let j = 0; j < found; j++) totals[j]! += nodeTotal(nodes, rows[j]!, recipe, null);
     }
     for (const name of profile.plugins.score) {
       if (fused && (name === 'NodeResourcesFit' || name === 'NodeResourcesBalancedAllocation')) continue;
@@ -695,12 +693,16 @@ export class FastScheduler implements CycleBackend {
     const p = rt.profile;
     const w = (n: string) => p.scoreWeights[n] ?? 1;
     let ok = true;
-    const recipe = { fit: -1, fitWeight: 0, balancedWeight: 0, imageWeight: 0 };
+    const recipe: TotalRecipe = {
+      fitStrategy: -1, fitWeight: 0, fitCpuWeight: rt.fitResources.weights[0] ?? 0, fitMemWeight: rt.fitResources.weights[1] ?? 0,
+      podNzCpu: plan.res.fitScoreReq[0] ?? 0, podNzMem: plan.res.fitScoreReq[1] ?? 0, balancedWeight: 0,
+      podCpu: plan.res.balancedReq[0] ?? 0, podMem: plan.res.balancedReq[1] ?? 0, imageWeight: 0,
+    };
     for (const name of p.plugins.score) {
       switch (name) {
         case 'NodeResourcesFit':
           if (rt.fitFast < 0) ok = false;
-          recipe.fit = rt.fitFast;
+          recipe.fitStrategy = rt.fitFast;
           recipe.fitWeight = w(name);
           break;
         case 'NodeResourcesBalancedAllocation':
@@ -725,10 +727,7 @@ export class FastScheduler implements CycleBackend {
       }
     }
     const n = this.t.nodes.count;
-    const cache: TotalsCache | null = ok ? {
-      version: new Int32Array(n).fill(-1), feasible: new Uint8Array(n), total: new Float64Array(n), ...recipe,
-      fitCpuWeight: rt.fitResources.weights[0] ?? 0, fitMemWeight: rt.fitResources.weights[1] ?? 0,
-    } : null;
+    const cache: TotalsCache | null = ok ? { version: new Int32Array(n).fill(-1), feasible: new Uint8Array(n), total: new Float64Array(n), recipe } : null;
     rt.caches.set(plan, cache);
     return cache;
   }
@@ -964,17 +963,7 @@ export class FastScheduler implements CycleBackend {
  */
 function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | null, affinity: AffinityState | null, visit: Int32Array, len: number, start: number, numToFind: number,
   rows: Int32Array, failRows: Int32Array, out: Int32Array): void {
-  const sp = plan.staticPass;
-  const c = nodes.cols;
-  const podCount = c.podCount;
-  const allowedPods = c.allowedPods;
-  const alloc = c.alloc;
-  const req = c.req;
-  const cap = nodes.capacity;
-  const { fitIndex, fitAmount, requestsNothing } = plan.res;
-  const nres = fitIndex.length;
-  const runsFit = plan.runsFit;
-  const runsPorts = plan.runsPorts;
+  const f = plan.filterInputs;
   let found = 0;
   let failed = 0;
   let processed = 0;
@@ -983,20 +972,7 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
     const n = visit[idx]!;
     if (++idx === len) idx = 0;
     processed++;
-    let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
-    if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
-    if (ok && runsFit) {
-      if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
-      else if (!requestsNothing) {
-        for (let k = 0; k < nres; k++) {
-          const r = fitIndex[k]!;
-          if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
-            ok = false;
-            break;
-          }
-        }
-      }
-    }
+    let ok = nodePasses(nodes, n, f);
     if (ok && spread !== null && spread.check(n) !== null) ok = false;
     if (ok && affinity !== null && affinity.check(n) !== null) ok = false;
     if (ok) rows[found++] = n;
@@ -1014,25 +990,8 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
  */
 function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, nodeVersion: Int32Array, visit: Int32Array, len: number, start: number,
   numToFind: number, rows: Int32Array, totals: Float64Array, failRows: Int32Array, out: Int32Array): void {
-  const sp = plan.staticPass;
-  const c = nodes.cols;
-  const podCount = c.podCount;
-  const allowedPods = c.allowedPods;
-  const alloc = c.alloc;
-  const req = c.req;
-  const nzc = c.nzCpu;
-  const nzm = c.nzMem;
-  const cap = nodes.capacity;
-  const { fitIndex, fitAmount, requestsNothing, fitScoreReq, balancedReq } = plan.res;
-  const nres = fitIndex.length;
-  const runsFit = plan.runsFit;
-  const runsPorts = plan.runsPorts;
-  const { version, feasible, total, fit, fitWeight, fitCpuWeight, fitMemWeight, balancedWeight, imageWeight } = cache;
-  const least = fit === STRATEGY_LEAST;
-  const podNzCpu = fitScoreReq[0] ?? 0;
-  const podNzMem = fitScoreReq[1] ?? 0;
-  const podCpu = balancedReq[0] ?? 0;
-  const podMem = balancedReq[1] ?? 0;
+  const f = plan.filterInputs;
+  const { version, feasible, total, recipe } = cache;
   const imageRaw = plan.imageRaw;
   let found = 0;
   let failed = 0;
@@ -1044,54 +1003,9 @@ function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, n
     processed++;
     if (version[n] !== nodeVersion[n]) {
       version[n] = nodeVersion[n]!;
-      let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
-      if (ok && runsPorts) ok = portsFree(nodes, n, plan.hostPorts);
-      if (ok && runsFit) {
-        if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
-        else if (!requestsNothing) {
-          for (let k = 0; k < nres; k++) {
-            const r = fitIndex[k]!;
-            if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
-              ok = false;
-              break;
-            }
-          }
-        }
-      }
+      const ok = nodePasses(nodes, n, f);
       feasible[n] = ok ? 1 : 0;
-      if (ok) {
-        const aCpu = alloc[n]!;
-        const aMem = alloc[cap + n]!;
-        let t = 0;
-        if (fit >= 0) {
-          let s = 0;
-          let w = 0;
-          if (aCpu !== 0) {
-            const rq = nzc[n]! + podNzCpu;
-            s += (least ? (rq > aCpu ? 0 : Math.trunc(((aCpu - rq) * 100) / aCpu)) : Math.trunc(((rq > aCpu ? aCpu : rq) * 100) / aCpu)) * fitCpuWeight;
-            w += fitCpuWeight;
-          }
-          if (aMem !== 0) {
-            const rq = nzm[n]! + podNzMem;
-            s += (least ? (rq > aMem ? 0 : Math.trunc(((aMem - rq) * 100) / aMem)) : Math.trunc(((rq > aMem ? aMem : rq) * 100) / aMem)) * fitMemWeight;
-            w += fitMemWeight;
-          }
-          t += (w === 0 ? 0 : Math.trunc(s / w)) * fitWeight;
-        }
-        if (balancedWeight !== 0) {
-          let bal = 100;
-          if (aCpu !== 0 && aMem !== 0) {
-            let f0 = (req[n]! + podCpu) / aCpu;
-            if (f0 > 1) f0 = 1;
-            let f1 = (req[cap + n]! + podMem) / aMem;
-            if (f1 > 1) f1 = 1;
-            bal = Math.trunc((1 - Math.abs((f0 - f1) / 2)) * 100);
-          }
-          t += bal * balancedWeight;
-        }
-        if (imageWeight !== 0) t += imageRaw![n]! * imageWeight;
-        total[n] = t;
-      }
+      if (ok) total[n] = nodeTotal(nodes, n, recipe, imageRaw);
     }
     if (feasible[n] === 1) {
       totals[found] = total[n]!;

@@ -280,44 +280,90 @@ export function scoreCpuMem(nodes: NodeTable, rows: Int32Array, count: number, s
   }
 }
 
-/**
- * The default profile's two allocation scores in one pass: LeastAllocated over non-zero requests
- * and BalancedAllocation over actual requests, on [cpu, memory], added into `totals` with their
- * plugin weights. Same arithmetic as scoreCpuMem's two branches.
- */
-export function scoreLeastAndBalanced(nodes: NodeTable, rows: Int32Array, count: number, nzCpu: number, nzMem: number, wCpu: number, wMem: number,
-  fitWeight: number, cpu: number, mem: number, balancedWeight: number, totals: Float64Array): void {
+// ---- One node at a time: shared by the Filter scan, the totals cache and the shard workers ----
+
+/** What the per-node Filter needs of a compiled plan. SpecPlan (with its `res`) and ShardPlan both provide it. */
+export interface NodeFilterInputs {
+  staticPass: Uint32Array;
+  runsPorts: boolean;
+  runsFit: boolean;
+  hostPorts: readonly { protocol: number; port: number; hostIP: number }[];
+  fitIndex: Int32Array;
+  fitAmount: Float64Array;
+  requestsNothing: boolean;
+}
+
+/** Every built-in Filter for node n: the static bitset, host ports, pod count, then each requested resource. */
+export function nodePasses(nodes: NodeTable, n: number, f: NodeFilterInputs): boolean {
+  if (((f.staticPass[n >>> 5]! >>> (n & 31)) & 1) === 0) return false;
+  if (f.runsPorts && !portsFree(nodes, n, f.hostPorts)) return false;
+  if (!f.runsFit) return true;
   const c = nodes.cols;
+  if (c.podCount[n]! + 1 > c.allowedPods[n]!) return false;
+  if (f.requestsNothing) return true;
   const cap = nodes.capacity;
   const alloc = c.alloc;
   const req = c.req;
-  const nzc = c.nzCpu;
-  const nzm = c.nzMem;
-  for (let j = 0; j < count; j++) {
-    const n = rows[j]!;
-    const aCpu = alloc[n]!;
-    const aMem = alloc[cap + n]!;
+  const { fitIndex, fitAmount } = f;
+  for (let k = 0; k < fitIndex.length; k++) {
+    const r = fitIndex[k]!;
+    if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) return false;
+  }
+  return true;
+}
+
+/** The scores that need no normalisation over the feasible set, weighted and summed, for one node. */
+export interface TotalRecipe {
+  /** -1: NodeResourcesFit does not score; else STRATEGY_LEAST / STRATEGY_MOST on [cpu, memory]. */
+  fitStrategy: number;
+  fitWeight: number;
+  fitCpuWeight: number;
+  fitMemWeight: number;
+  podNzCpu: number;
+  podNzMem: number;
+  /** 0 when BalancedAllocation does not score this pod. */
+  balancedWeight: number;
+  podCpu: number;
+  podMem: number;
+  /** 0 when ImageLocality does not score or its raw score is uniform. */
+  imageWeight: number;
+}
+
+/** NodeResourcesFit (Least/Most on [cpu, memory]) + BalancedAllocation + ImageLocality for node n, weighted. */
+export function nodeTotal(nodes: NodeTable, n: number, rc: TotalRecipe, imageRaw: Int32Array | null): number {
+  const c = nodes.cols;
+  const cap = nodes.capacity;
+  const alloc = c.alloc;
+  const aCpu = alloc[n]!;
+  const aMem = alloc[cap + n]!;
+  let total = 0;
+  if (rc.fitStrategy >= 0) {
+    const least = rc.fitStrategy === STRATEGY_LEAST;
     let s = 0;
     let w = 0;
     if (aCpu !== 0) {
-      const r = nzc[n]! + nzCpu;
-      s += (r > aCpu ? 0 : Math.trunc(((aCpu - r) * MAX) / aCpu)) * wCpu;
-      w += wCpu;
+      const rq = c.nzCpu[n]! + rc.podNzCpu;
+      s += (least ? (rq > aCpu ? 0 : Math.trunc(((aCpu - rq) * MAX) / aCpu)) : Math.trunc(((rq > aCpu ? aCpu : rq) * MAX) / aCpu)) * rc.fitCpuWeight;
+      w += rc.fitCpuWeight;
     }
     if (aMem !== 0) {
-      const r = nzm[n]! + nzMem;
-      s += (r > aMem ? 0 : Math.trunc(((aMem - r) * MAX) / aMem)) * wMem;
-      w += wMem;
+      const rq = c.nzMem[n]! + rc.podNzMem;
+      s += (least ? (rq > aMem ? 0 : Math.trunc(((aMem - rq) * MAX) / aMem)) : Math.trunc(((rq > aMem ? aMem : rq) * MAX) / aMem)) * rc.fitMemWeight;
+      w += rc.fitMemWeight;
     }
-    const fit = w === 0 ? 0 : Math.trunc(s / w);
-    let bal = 100;
+    total += (w === 0 ? 0 : Math.trunc(s / w)) * rc.fitWeight;
+  }
+  if (rc.balancedWeight !== 0) {
+    let bal = MAX;
     if (aCpu !== 0 && aMem !== 0) {
-      let f0 = (req[n]! + cpu) / aCpu;
+      let f0 = (c.req[n]! + rc.podCpu) / aCpu;
       if (f0 > 1) f0 = 1;
-      let f1 = (req[cap + n]! + mem) / aMem;
+      let f1 = (c.req[cap + n]! + rc.podMem) / aMem;
       if (f1 > 1) f1 = 1;
       bal = Math.trunc((1 - Math.abs((f0 - f1) / 2)) * MAX);
     }
-    totals[j]! += fit * fitWeight + bal * balancedWeight;
+    total += bal * rc.balancedWeight;
   }
+  if (rc.imageWeight !== 0) total += imageRaw![n]! * rc.imageWeight;
+  return total;
 }

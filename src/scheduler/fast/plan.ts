@@ -14,6 +14,7 @@ import {
   type CompiledTolerations,
 } from './nodeselector.js';
 import type { Pod } from '../../k8s/types.js';
+import type { NodeFilterInputs } from './kernels.js';
 
 export const ERR_UNSCHEDULABLE = 'node(s) were unschedulable';
 export const ERR_NODE_AFFINITY_POD = "node(s) didn't match Pod's node affinity/selector";
@@ -54,6 +55,8 @@ export interface SpecPlan {
   /** Whether NodePorts / NodeResourcesFit run for this pod (precomputed for the hot loop). */
   runsPorts: boolean;
   runsFit: boolean;
+  /** The per-node Filter inputs in one object (kernels.nodePasses). */
+  filterInputs: NodeFilterInputs;
   /** Bit n set when node row n passes every static filter. */
   staticPass: Uint32Array;
   hostPorts: { protocol: number; port: number; hostIP: number }[];
@@ -153,7 +156,7 @@ export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPl
   }
 
   const plan: SpecPlan = {
-    allowedRows: null, narrowedBy: [], filters: [], runsPorts: false, runsFit: false, staticPass: new Uint32Array((nodes.count + 31) >>> 5), hostPorts,
+    allowedRows: null, narrowedBy: [], filters: [], runsPorts: false, runsFit: false, filterInputs: undefined as unknown as NodeFilterInputs, staticPass: new Uint32Array((nodes.count + 31) >>> 5), hostPorts,
     tolerations: compileTolerations(spec.tolerations ?? [], interners), selector: compileNodeSelector(spec.nodeSelector, interners),
     required: required ? (required.nodeSelectorTerms ?? []).map((t) => compileTerm(t, interners)) : null,
     addedRequired: addedReq ? (addedReq.nodeSelectorTerms ?? []).map((t) => compileTerm(t, interners)) : null,
@@ -192,6 +195,10 @@ export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPl
   plan.filters = filterNames.filter((n) => BUILT_FILTERS.has(n) && !(preFilterNames.has(n) && skipped.has(n)));
   plan.runsPorts = hostPorts.length > 0 && plan.filters.includes('NodePorts');
   plan.runsFit = plan.filters.includes('NodeResourcesFit');
+  plan.filterInputs = {
+    staticPass: plan.staticPass, runsPorts: plan.runsPorts, runsFit: plan.runsFit, hostPorts,
+    fitIndex: plan.res.fitIndex, fitAmount: plan.res.fitAmount, requestsNothing: plan.res.requestsNothing,
+  };
 
   // Static filters into the pass bitset.
   const runs = (n: string) => plan.filters.includes(n);
