@@ -67,6 +67,17 @@ export class FastCustom {
   }
 
   /**
+   * The plan for this cycle: a shallow copy whose pass bitset (and the filter inputs holding it, when
+   * the plan has them) also carries the custom filters' answers over `order`.
+   */
+  derivePlan<P extends { staticPass: Uint32Array; filterInputs?: { staticPass: Uint32Array } }>(plan: P, order: Int32Array): P {
+    const pass = this.applyFilters(order, plan.staticPass);
+    const out: P = { ...plan, staticPass: pass };
+    if (plan.filterInputs) out.filterInputs = { ...plan.filterInputs, staticPass: pass };
+    return out;
+  }
+
+  /**
    * Runs every custom filter over `order` (node rows) and returns `pass` ANDed with the result as a
    * new bitset over node rows; remembers the first failing plugin and its reason per row.
    */
