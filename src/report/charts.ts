@@ -81,6 +81,12 @@ export function networkSpec(suite: BenchSuite): ChartSpec | null {
     const services = c.params.services;
     if (typeof services !== 'number' || services <= 0) continue;
     const mode = typeof c.params.mode === 'string' ? ` (${c.params.mode})` : '';
+    if (typeof c.params.step === 'string') {
+      // Step-tagged cases (one operation each): their headline time, one line per step.
+      const f = [primaryFigure(c), ...Object.keys(c.figures)].find((x) => x !== undefined && /Ms$/.test(x) && c.figures[x]! > 0);
+      if (f) values.push({ services, ms: c.figures[f]!, figure: label(`${c.params.step} ${f}`, 40) });
+      continue;
+    }
     for (const [f, v] of Object.entries(c.figures)) if (/Ms$/.test(f) && v > 0) values.push({ services, ms: v, figure: label(`${f}${mode}`, 40) });
   }
   if (values.length === 0) return null;

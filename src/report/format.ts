@@ -45,10 +45,11 @@ export function fmtBytes(v: number): string {
   return `${fmtNum(x)} ${units[i]}`;
 }
 
-/** "1,523 pods/s", "12.8 ms", "44.7 MiB", "470,005 rules". */
+/** "1,523 pods/s", "12.8 ms", "2.10 s" (from 2100 ms), "44.7 MiB", "470,005 rules". */
 export function fmtFigure(figure: string, v: number): string {
   if (figureUnit(figure) === 'Bytes') return fmtBytes(v);
   if (figureUnit(figure) === 'Pct') return `${fmtNum(v)}%`;
+  if (figureUnit(figure) === 'Ms' && Math.abs(v) >= 1000) return `${fmtNum(v / 1000)} s`;
   const u = unitLabel(figure);
   return u ? `${fmtNum(v)} ${u}` : fmtNum(v);
 }
