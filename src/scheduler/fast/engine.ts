@@ -232,7 +232,7 @@ export class FastScheduler implements CycleBackend {
     const p = rt.profile;
     const spreading = this.mayHaveSpreading(pod);
     const runsAffinity = (p.plugins.filter.includes('InterPodAffinity') || p.plugins.score.includes('InterPodAffinity'))
-      && (this.affinityIndex.groups.length > 0 || hasTerms(affinityInfo(pod)));
+      && (this.affinityIndex.groups.length > 0 || ((pod.spec.affinity?.podAffinity || pod.spec.affinity?.podAntiAffinity) !== undefined && hasTerms(affinityInfo(pod))));
     if (!spreading && !runsAffinity) return NO_DYNAMIC;
     let byShape = rt.dynamic.get(plan);
     if (!byShape) rt.dynamic.set(plan, (byShape = new Map()));
