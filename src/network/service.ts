@@ -145,7 +145,8 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
       internalPolicyLocal, externalPolicyLocal, sessionAffinityClientIP: clientIP, stickyMaxAgeSeconds: sticky,
       clusterPolicyChain: flat('KUBE-SVC-' + h), localPolicyChain: flat('KUBE-SVL-' + h),
       externalChain: flat('KUBE-EXT-' + h), firewallChain: flat('KUBE-FW-' + h),
-      fingerprint: ip + '|' + sp.port + '|' + protocol + '|' + nodePort + '|' + healthCheckNodePort + '|' + externalPolicyLocal + '|' + targetPort + common,
+      // Flat: a rope of ~15 pieces would be retained as ~15 string objects per port.
+      fingerprint: flat(ip + '|' + sp.port + '|' + protocol + '|' + nodePort + '|' + healthCheckNodePort + '|' + externalPolicyLocal + '|' + targetPort + common),
     });
   }
   return out;

@@ -4,20 +4,29 @@
 import type { EndpointInfo } from './endpoint-cache.js';
 import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './service.js';
 
+/** The lists may be `endpoints` itself (when every endpoint qualifies): read them, never write them. */
 export interface CategorizedEndpoints {
-  clusterEndpoints: EndpointInfo[];
-  localEndpoints: EndpointInfo[];
-  allReachableEndpoints: EndpointInfo[];
+  clusterEndpoints: readonly EndpointInfo[];
+  localEndpoints: readonly EndpointInfo[];
+  allReachableEndpoints: readonly EndpointInfo[];
   hasAnyEndpoints: boolean;
 }
 
+const NONE: readonly EndpointInfo[] = [];
+
+/** The ready endpoints: `endpoints` itself when all are ready (the common case, no copy). */
+function readyOf(endpoints: readonly EndpointInfo[]): readonly EndpointInfo[] {
+  for (let i = 0; i < endpoints.length; i++) if (!endpoints[i]!.ready) return endpoints.filter((ep) => ep.ready);
+  return endpoints;
+}
+
 export function categorizeEndpoints(endpoints: readonly EndpointInfo[], svc: ServicePortInfo): CategorizedEndpoints {
-  let clusterEndpoints: EndpointInfo[] = [];
-  let localEndpoints: EndpointInfo[] = [];
+  let clusterEndpoints: readonly EndpointInfo[] = NONE;
+  let localEndpoints: readonly EndpointInfo[] = NONE;
   let hasAnyEndpoints = false;
   const useCluster = usesClusterEndpoints(svc);
   if (useCluster) {
-    clusterEndpoints = endpoints.filter((ep) => ep.ready);
+    clusterEndpoints = readyOf(endpoints);
     // No ready endpoint anywhere: fall back to serving-and-terminating ones.
     if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating);
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true;

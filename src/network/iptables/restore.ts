@@ -88,6 +88,13 @@ export class PayloadWriter {
     if (this.buf.length <= MAX_SPARE) PayloadWriter.spare = this.buf;
     return { text, bytes: this.off - from };
   }
+
+  /** The bytes written from `from` on, as a view of the shared buffer: valid until the next
+   *  writer (the next sync of any iptables proxier) reuses it. No 10^7-character string is made. */
+  finishBytes(from = 0): Buffer {
+    if (this.buf.length <= MAX_SPARE) PayloadWriter.spare = this.buf;
+    return this.buf.subarray(from, this.off);
+  }
 }
 
 /** The always-rewritten per-port lines, each already joined and "\n"-terminated, in output order. */
@@ -98,7 +105,10 @@ export interface TopText {
 }
 
 export interface Assembled {
+  /** The text; '' when the bytes were asked for instead. */
   payload: string;
+  /** The UTF-8 bytes (a view valid until the next sync), when asked for. */
+  payloadBuffer: Buffer | undefined;
   bytes: number;
   filterRules: number;
   natRulesWritten: number;
@@ -114,6 +124,7 @@ export function assemblePayload(
   s: RuleSettings,
   o: { localhostNodePorts: boolean; conntrackTCPLiberal: boolean; randomFully: boolean; nfacct: boolean },
   top: TopText, written: readonly PortPlan[], deleted: readonly string[], largeClusterMode: boolean, sizeHint: number,
+  asBuffer = false,
 ): Assembled {
   const mark = s.masqueradeMark;
   const w = new PayloadWriter(2 * sizeHint);
@@ -195,6 +206,10 @@ export function assemblePayload(
   }
   for (const c of deleted) w.s(`-X ${c}\n`);
   w.s('COMMIT\n');
+  if (asBuffer) {
+    const payloadBuffer = w.finishBytes(from);
+    return { payload: '', payloadBuffer, bytes: payloadBuffer.length, filterRules, natRulesWritten };
+  }
   const { text, bytes } = w.finish(from);
-  return { payload: text, bytes, filterRules, natRulesWritten };
+  return { payload: text, payloadBuffer: undefined, bytes, filterRules, natRulesWritten };
 }

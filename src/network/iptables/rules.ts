@@ -4,7 +4,7 @@
 // the proxier and reused until the service port or its endpoints change.
 
 import type { EndpointInfo } from '../endpoint-cache.js';
-import { hash16Of } from '../hash.js';
+import { prefixedHash16Of } from '../hash.js';
 import { cidrContains } from '../ip.js';
 import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from '../service.js';
 import { categorizeEndpoints } from '../topology.js';
@@ -86,7 +86,7 @@ export function probability(n: number): string {
 
 /** Endpoint chain name: "KUBE-SEP-" + hash(svcPortName + proto + ip:port). */
 export function endpointChainName(info: ServicePortInfo, ep: EndpointInfo): string {
-  return 'KUBE-SEP-' + hash16Of(info.nameString, info.proto, ep.str);
+  return prefixedHash16Of('KUBE-SEP-', info.nameString, info.proto, ep.str);
 }
 
 function chainNames(info: ServicePortInfo, eps: readonly EndpointInfo[]): string[] {
