@@ -36,9 +36,21 @@ test('index.html in headless Chromium: every chart drawn, no console errors, no 
       '--disable-component-update', '--disable-sync'],
   });
   try {
-    const doc = buildReport(fixedResults());
+    // The fixed results, and a variant whose micro kernels differ 20,000x (log axis, dots not bars).
+    const wide = fixedResults();
+    wide.bench[0]!.cases[1]!.figures.medianNs = 0.04;
+    for (const [variant, results] of [['fixed', fixedResults()], ['log-axis', wide]] as const) {
+      await check(variant, results);
+    }
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function check(variant: string, results: ReturnType<typeof fixedResults>): Promise<void> {
+    const doc = buildReport(results);
     const expected = doc.sections.flatMap((s) => s.blocks).filter((b) => b.kind === 'chart').map((b) => (b as { id: string }).id);
-    const file = join(dir, 'index.html');
+    const file = join(dir, `${variant}.html`);
     writeFileSync(file, await renderHtml(doc));
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -53,8 +65,8 @@ test('index.html in headless Chromium: every chart drawn, no console errors, no 
     const charts = (await page.evaluate(MEASURE)) as ChartBox[];
     assert.deepEqual(charts.map((c) => c.id), expected);
     for (const c of charts) {
-      assert.ok(c.width > 100 && c.height > 50, `${c.id}: svg drawn with a real size, got ${c.width}x${c.height}`);
-      assert.ok(c.marks > 0 && c.drawnMarks > 0, `${c.id}: marks drawn (${c.drawnMarks} of ${c.marks})`);
+      assert.ok(c.width > 100 && c.height > 50, `${variant} ${c.id}: svg drawn with a real size, got ${c.width}x${c.height}`);
+      assert.ok(c.marks > 0 && c.drawnMarks === c.marks, `${variant} ${c.id}: every mark drawn (${c.drawnMarks} of ${c.marks})`);
     }
     // The throughput chart: one bar per run (4) plus one tick per upstream threshold found (3).
     assert.equal(charts[0]!.drawnMarks, 7);
@@ -63,8 +75,6 @@ test('index.html in headless Chromium: every chart drawn, no console errors, no 
     assert.deepEqual(requests, [url], 'the page loads nothing but itself');
     const title = await page.title();
     assert.equal(title, 'kubescale scale report');
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
+    await page.close();
   }
 });

@@ -25,7 +25,7 @@ test('envelope: largest size per quantity, cost there, fitted cost at the limit,
   assert.equal(nodes.status, 'outside');
   assert.equal(nodes.cost, '402 pods/s');
   // 0.00289 * 5000^1.0231 = 17.6 ms
-  assert.equal(nodes.fittedAtLimit, '17.6 ms (fit filter+score cost vs nodes, exponent 1.02)');
+  assert.equal(nodes.fittedAtLimit, '17.6 ms (fit filter+score cost vs nodes, exponent 1.02, R² 1.00)');
   const b = bare();
   b.bench = [{ suite: 'micro', status: 'completed', cases: [{ name: 'x', params: {}, figures: { medianNs: 1 } }] }];
   assert.deepEqual(placeResults(b).envelope.map((e) => e.status), ['not run', 'not run', 'not run', 'not run', 'not run', 'not run']);
@@ -78,4 +78,18 @@ test('network beside published kube-proxy figures: step-tagged bench cases, ipta
   assert.equal(rows[5]!.ours, 'not in these results');
   b.bench = [{ suite: 'kernel', status: 'skipped', note: 'not root', cases: [] }];
   assert.equal(placeResults(b).network[1]!.ours, 'kernel suite skipped: not root');
+});
+
+test('runs labelled short are counted, not compared with upstream or placed against the envelope', () => {
+  const b = bare();
+  const perf = fixedResults().runs[0]!;
+  b.runs = [perf, { ...perf, workload: 'short', labels: ['short'], params: { initNodes: 5, initPods: 5, measurePods: 10 } }];
+  delete b.runs[1]!.cluster;
+  const p = placeResults(b);
+  assert.equal(p.shortRuns, 1);
+  assert.deepEqual(p.throughput.map((t) => t.workload), ['5000Nodes_10000Pods']);
+  assert.deepEqual(p.clusters.map((c) => c.source), ['run SchedulingBasic/5000Nodes_10000Pods']);
+  // A scaled run keeps its workload's threshold, which names the upstream row.
+  b.runs = [{ ...perf, workload: '5000Nodes_50000Pods x0.1', params: { initNodes: 500, initPods: 500, measurePods: 5000 }, threshold: 810 }];
+  assert.deepEqual(placeResults(b).throughput[0]!.upstream, { threshold: 810, size: '5000/5000/50000', sameSize: false });
 });

@@ -12,7 +12,7 @@ import { unitLabel } from './format.js';
 export type ChartSpec = vl.TopLevelSpec;
 
 const WIDTH = 520;
-const base = { width: WIDTH, background: 'white', config: { font: 'sans-serif', axis: { labelLimit: 240 }, legend: { labelLimit: 320 } } } as const;
+const base = { width: WIDTH, background: 'white', config: { font: 'sans-serif', axis: { labelLimit: 400 }, legend: { labelLimit: 400 } } } as const;
 
 function label(s: string, max = 48): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
@@ -112,14 +112,18 @@ export function suiteBarSpec(suite: BenchSuite): ChartSpec | null {
   const values = cases.filter((c) => c.figures[f] !== undefined).map((c, i) => ({ case: label(`${i + 1}. ${c.name}`), value: c.figures[f]! }));
   if (values.length === 0) return null;
   const unit = unitLabel(f);
+  // Kernels differing by orders of magnitude: a log axis keeps the small ones visible.
+  const pos = values.map((v) => v.value).filter((v) => v > 0);
+  const log = pos.length === values.length && Math.max(...pos) / Math.min(...pos) > 100;
   return {
     ...base,
-    title: label(`${suite.suite}: ${f} per case`, 90),
+    title: label(`${suite.suite}: ${f} per case${log ? ' (log scale)' : ''}`, 90),
     data: { values },
-    mark: { type: 'bar', color: '#4c78a8' },
+    // Bars need a zero baseline, which a log axis lacks: dots there.
+    mark: log ? { type: 'circle', size: 80, color: '#4c78a8', opacity: 1 } : { type: 'bar', color: '#4c78a8' },
     encoding: {
       y: { field: 'case', type: 'nominal', sort: null, title: null },
-      x: { field: 'value', type: 'quantitative', title: `${f}${unit ? ` (${unit})` : ''}` },
+      x: { field: 'value', type: 'quantitative', title: `${f}${unit ? ` (${unit})` : ''}`, ...(log ? { scale: { type: 'log' } } : {}) },
     },
   } as ChartSpec;
 }

@@ -74,7 +74,8 @@ function guidanceSection(p: Placement): Section {
 }
 
 function throughputSection(p: Placement): Section | null {
-  if (p.throughput.length === 0) return null;
+  if (p.throughput.length === 0) return p.shortRuns > 0 ? { id: 'throughput', title: 'Scheduling throughput vs upstream kube-scheduler', level: 2,
+    blocks: [{ kind: 'para', text: `Only runs labelled short (integration sizes): ${p.shortRuns}; no throughput comparison.` }] } : null;
   const rows = p.throughput.map((t, i) => [
     `${i + 1}. ${t.source}`,
     fmtParams(t.params),
@@ -91,6 +92,7 @@ function throughputSection(p: Placement): Section | null {
     blocks: [
       { kind: 'para', text: 'SchedulingThroughput Average (pods/s) of each run beside the scheduler_perf threshold of upstream kube-scheduler (real scheduler with an API server, 5,000 nodes unless stated). Ours is a simulation without an API server: a ratio compares the scheduling decisions\' cost only.' },
       { kind: 'table', head: ['run', 'params', 'ours pods/s', 'upstream threshold pods/s', 'upstream size (nodes/init pods/measured pods)', 'ours / upstream', 'workload threshold'], rows, align: ['l', 'l', 'r', 'r', 'l', 'r', 'l'] },
+      ...(p.shortRuns > 0 ? [{ kind: 'para' as const, text: `${p.shortRuns} run(s) labelled short (integration sizes) are left out here and in the clusters table; they are listed with their suite.` }] : []),
       { kind: 'chart', id: 'chart-throughput', title: 'Scheduling throughput vs upstream thresholds', spec: throughputSpec(p.throughput) },
       { kind: 'list', items: [...PUBLISHED_SCHEDULER] },
     ],
@@ -125,7 +127,9 @@ function suiteSection(s: BenchSuite, index: number): Section {
       ]),
     });
   }
-  const chart = s.suite === 'network' ? networkSpec(s) ?? suiteBarSpec(s) : s.fits && s.fits.length > 0 ? null : suiteBarSpec(s);
+  // Suites of workload runs are drawn in the throughput chart; swept suites by their cost curves.
+  const allRuns = s.cases.length > 0 && s.cases.every((c) => c.run !== undefined);
+  const chart = s.suite === 'network' ? networkSpec(s) ?? suiteBarSpec(s) : (s.fits && s.fits.length > 0) || allRuns ? null : suiteBarSpec(s);
   if (chart) blocks.push({ kind: 'chart', id: `chart-suite-${index}`, title: `${s.suite} suite`, spec: chart });
   if (s.fits && s.fits.length > 0) {
     blocks.push({ kind: 'para', text: 'Cost curves fitted by least squares on log-log axes: y = coefficient * x^exponent.' });

@@ -103,6 +103,8 @@ type Sizes = Partial<Record<LimitKey, number>>;
 export interface Observation {
   /** "run SchedulingBasic/5000Nodes_10000Pods", "bench network/iptables-10k". */
   source: string;
+  /** A workload run labelled `short` (integration size, not a measurement of scale). */
+  short?: boolean;
   sizes: Sizes;
   /** The headline cost measured at that size, formatted ("1,523 pods/s"); null when none. */
   cost: string | null;
@@ -155,6 +157,10 @@ export function primaryFigure(c: BenchCase): string | undefined {
   return c.primary ?? Object.keys(c.figures)[0];
 }
 
+function isShort(r: RunResult): boolean {
+  return r.labels?.includes('short') === true;
+}
+
 function runCost(r: RunResult): string {
   return `${fmtNum(r.metrics.SchedulingThroughput.Average)} pods/s`;
 }
@@ -162,13 +168,13 @@ function runCost(r: RunResult): string {
 /** Every run, scheduling case and bench case with its sizes and headline cost. */
 export function observations(results: Results): Observation[] {
   const out: Observation[] = [];
-  for (const r of results.runs) out.push({ source: `run ${r.testCase}/${r.workload}`, sizes: runSizes(r), cost: runCost(r) });
+  for (const r of results.runs) out.push({ source: `run ${r.testCase}/${r.workload}`, sizes: runSizes(r), cost: runCost(r), ...(isShort(r) ? { short: true } : {}) });
   for (const s of results.bench) {
     for (const c of s.cases) {
       if (c.status === 'skipped' || c.status === 'errored') continue;
       const f = primaryFigure(c);
       const cost = c.run ? runCost(c.run) : f !== undefined ? fmtFigure(f, c.figures[f]!) : null;
-      out.push({ source: `bench ${s.suite}/${c.name}`, sizes: caseSizes(c), cost });
+      out.push({ source: `bench ${s.suite}/${c.name}`, sizes: caseSizes(c), cost, ...(c.run && isShort(c.run) ? { short: true } : {}) });
     }
   }
   for (const cmp of results.compare) {
@@ -214,6 +220,8 @@ export interface NetworkRow {
 
 export interface Placement {
   envelope: EnvelopeRow[];
+  /** Runs labelled `short` (integration sizes): left out of the clusters and throughput tables. */
+  shortRuns: number;
   /** Runs whose whole simulated cluster was measured: inside the envelope or which limits it exceeds. */
   clusters: { source: string; sizes: Sizes; exceeded: LimitKey[] }[];
   throughput: ThroughputRow[];
@@ -224,7 +232,8 @@ function upstreamFor(r: RunResult): ThroughputRow['upstream'] {
   const cands = UPSTREAM_THRESHOLDS.filter((u) => u.testCase === r.testCase);
   if (cands.length === 0) return null;
   const same = cands.find((u) => Object.entries(u.params).every(([k, v]) => r.params[k] === v));
-  const u = same ?? cands[0]!;
+  // A scaled run (--scale) keeps its workload's threshold: that names the upstream row.
+  const u = same ?? cands.find((c) => c.threshold === r.threshold) ?? cands[0]!;
   return { threshold: u.threshold, size: u.size, sameSize: same !== undefined };
 }
 
@@ -271,20 +280,23 @@ export function placeResults(results: Results): Placement {
       if (v !== undefined && (best === null || v > best.sizes[l.key]!)) best = o;
     }
     const size = best?.sizes[l.key] ?? null;
-    const fit = results.bench.flatMap((b) => b.fits ?? []).find((f) => f.x === l.key);
+    // The best-fitting curve over this quantity (several sweeps may share it), R² shown: a poor fit is a poor forecast.
+    const fit = results.bench.flatMap((b) => b.fits ?? []).filter((f) => f.x === l.key).sort((a, b) => b.r2 - a.r2)[0];
     return {
-      ...(fit ? { fittedAtLimit: `${fmtFigure(fit.y, fit.coefficient * l.limit ** fit.exponent)} (fit ${fit.name}, exponent ${fit.exponent.toFixed(2)})` } : {}),
+      ...(fit ? { fittedAtLimit: `${fmtFigure(fit.y, fit.coefficient * l.limit ** fit.exponent)} (fit ${fit.name}, exponent ${fit.exponent.toFixed(2)}, R² ${fit.r2.toFixed(2)})` } : {}),
       key: l.key, quantity: l.quantity, limit: l.limit, ...(l.note ? { note: l.note } : {}),
       sizeRun: size, source: best?.source ?? null, cost: best?.cost ?? null,
       status: size === null ? 'not run' : size <= l.limit ? 'inside' : 'outside',
     };
   });
   const clusters = obs
-    .filter((o) => o.sizes.nodes !== undefined && o.sizes.pods !== undefined)
+    .filter((o) => !o.short && o.sizes.nodes !== undefined && o.sizes.pods !== undefined)
     .map((o) => ({ source: o.source, sizes: o.sizes, exceeded: ENVELOPE.filter((l) => (o.sizes[l.key] ?? 0) > l.limit).map((l) => l.key) }));
   const throughput: ThroughputRow[] = [];
-  for (const r of results.runs) throughput.push(throughputRow(`run ${r.testCase}/${r.workload}`, r));
-  for (const s of results.bench) for (const c of s.cases) if (c.run) throughput.push(throughputRow(`bench ${s.suite}/${c.name}`, c.run));
-  for (const cmp of results.compare) for (const p of cmp.profiles) if (p.run) throughput.push(throughputRow(`compare ${p.profile}`, p.run));
-  return { envelope, clusters, throughput, network: NETWORK_REFERENCE.map((ref) => networkRow(ref, results)) };
+  let shortRuns = 0;
+  const add = (source: string, r: RunResult) => (isShort(r) ? shortRuns++ : throughput.push(throughputRow(source, r)));
+  for (const r of results.runs) add(`run ${r.testCase}/${r.workload}`, r);
+  for (const s of results.bench) for (const c of s.cases) if (c.run) add(`bench ${s.suite}/${c.name}`, c.run);
+  for (const cmp of results.compare) for (const p of cmp.profiles) if (p.run) add(`compare ${p.profile}`, p.run);
+  return { envelope, shortRuns, clusters, throughput, network: NETWORK_REFERENCE.map((ref) => networkRow(ref, results)) };
 }
