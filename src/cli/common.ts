@@ -26,3 +26,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
+
+/**
+ * `--workers N` (default: the machine's available cores). One worker means one thread and no pool.
+ * With more, a shard pool is opened for the fast engine; the engine hands it only the cycles that
+ * examine every node of a cluster of PARALLEL_MIN_NODES or more (below that, threads do not pay).
+ */
+export async function openShardPool(workersOpt: unknown, engine: string, pluginModules: string[] = []): Promise<import('../parallel/pool.js').ShardPool | undefined> {
+  const { availableParallelism } = await import('node:os');
+  const workers = workersOpt === undefined ? availableParallelism() : Number(workersOpt);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${String(workersOpt)}`);
+  if (workers === 1 || engine !== 'fast') return undefined;
+  const { ShardPool } = await import('../parallel/pool.js');
+  const { NodeTable, clusterInterners } = await import('../model/tables.js');
+  // The scheduler's own tables reach the workers with the first job.
+  return ShardPool.open(workers, NodeTable.create(clusterInterners(), 1), new Int32Array(0), pluginModules);
+}

@@ -23,13 +23,17 @@ export const SPIN = 20_000;
 export class ShardPool implements ShardRunner {
   readonly workers: number;
   readonly control: Int32Array;
-  readonly feasible: Uint8Array;
-  readonly partial: Float64Array;
+  feasible: Uint8Array;
+  partial: Float64Array;
   readonly results: Float64Array;
   private readonly ports: MessagePort[] = [];
+  /** The scheduler's order array last shared with the workers (a new array means the node set changed). */
+  private sourceOrder: Int32Array | undefined;
   private readonly sentPlans = new Set<number>();
   private readonly tasks: Promise<number>[] = [];
+  /** Version of the node buffer the workers hold (C_TABLE); bumped whenever a new buffer is sent. */
   private generation = 0;
+  private sentBuffer: SharedArrayBuffer | undefined;
   private closed = false;
   /** Set once a shard failed: the pool must not be used again. */
   broken = false;
@@ -65,6 +69,7 @@ export class ShardPool implements ShardRunner {
     const sharedOrder = new Int32Array(new SharedArrayBuffer(Math.max(order.length, 1) * 4)).subarray(0, order.length);
     sharedOrder.set(order);
     pool.order = sharedOrder;
+    pool.sourceOrder = order;
     for (let w = 1; w < workers; w++) {
       const { port1, port2 } = new MessageChannel();
       pool.ports.push(port1);
@@ -77,8 +82,8 @@ export class ShardPool implements ShardRunner {
       run.catch(() => undefined); // surfaced through the control block or close()
       pool.tasks.push(run);
     }
-    pool.generation = nodes.generation;
-    Atomics.store(pool.control, C_TABLE, nodes.generation);
+    pool.sentBuffer = nodes.buffer;
+    Atomics.store(pool.control, C_TABLE, 0);
     const deadline = Date.now() + SHARD_TIMEOUT_MS;
     while (Atomics.load(pool.control, C_READY) < workers - 1) {
       if (Date.now() > deadline) {
@@ -106,13 +111,33 @@ export class ShardPool implements ShardRunner {
     return pool;
   }
 
+  /**
+   * The node set changed (nodes joined or left, so the scheduler built a new order): share the new
+   * order, and larger per-position arrays when needed, with every worker before the next job.
+   */
+  private follow(order: Int32Array): void {
+    const n = order.length;
+    const shared = new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4)).subarray(0, n);
+    shared.set(order);
+    this.order = shared;
+    this.sourceOrder = order;
+    if (this.feasible.length < n) {
+      this.feasible = new Uint8Array(new SharedArrayBuffer(n));
+      this.partial = new Float64Array(new SharedArrayBuffer(n * 8));
+    }
+    for (const p of this.ports) p.postMessage({ order: shared, feasible: this.feasible, partial: this.partial });
+  }
+
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
-  job(plan: ShardPlan, nodes: NodeTable): void {
+  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array): void {
     if (this.closed || this.broken) throw new RunFailure('shard pool is closed');
-    if (nodes.generation !== this.generation) {
-      this.generation = nodes.generation;
-      for (const p of this.ports) p.postMessage({ nodeBuffer: nodes.buffer, generation: nodes.generation });
-      Atomics.store(this.control, C_TABLE, nodes.generation);
+    if (order && order !== this.sourceOrder) this.follow(order);
+    if (nodes.buffer !== this.sentBuffer) {
+      // A reallocated (or another) node table: every worker wraps the new buffer before the job.
+      this.sentBuffer = nodes.buffer;
+      this.generation++;
+      for (const p of this.ports) p.postMessage({ nodeBuffer: nodes.buffer, generation: this.generation });
+      Atomics.store(this.control, C_TABLE, this.generation);
     }
     if (!this.sentPlans.has(plan.id)) {
       for (const p of this.ports) p.postMessage({ plan });

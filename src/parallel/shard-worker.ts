@@ -19,10 +19,14 @@ interface PortMessage {
   plan?: ShardPlan;
   nodeBuffer?: SharedArrayBuffer;
   generation?: number;
+  order?: Int32Array;
+  feasible?: Uint8Array;
+  partial?: Float64Array;
 }
 
 export default async function runShard(task: ShardTask): Promise<number> {
-  const { control, order, feasible, partial, results, port, workerIndex, workers } = task;
+  const { control, results, port, workerIndex, workers } = task;
+  let { order, feasible, partial } = task;
   if (task.pluginModules && task.pluginModules.length > 0) {
     // The same plugin modules as the main thread: a module that fails here fails the pool's start.
     try {
@@ -45,6 +49,11 @@ export default async function runShard(task: ShardTask): Promise<number> {
       if (!m) return;
       const msg = m.message as PortMessage;
       if (msg.plan) plans.set(msg.plan.id, msg.plan);
+      if (msg.order) {
+        order = msg.order;
+        feasible = msg.feasible!;
+        partial = msg.partial!;
+      }
       if (msg.nodeBuffer) {
         nodes = NodeTable.wrap(msg.nodeBuffer, newInterners());
         generation = msg.generation!;

@@ -19,6 +19,7 @@ import { SchedulingDriver, type CycleBackend } from '../scheduler/queue.js';
 import { ReferenceScheduler, referenceSkipped } from '../scheduler/reference/scheduler.js';
 import { FAST_BUILT, FastScheduler } from '../scheduler/fast/engine.js';
 import type { PodRef } from '../scheduler/types.js';
+import type { ShardRunner } from '../scheduler/fast/shard.js';
 import { podKeyOf, podMatches, type AttemptEvent, type Driver, type DriverCounters, type PodFilter, type Stage, type WaitOutcome } from './driver.js';
 
 export interface QueueDriverOptions {
@@ -29,6 +30,8 @@ export interface QueueDriverOptions {
   attemptMs?: number;
   /** Give up waiting when no awaited pod made progress for this much simulated time (default 330 s: one 5-minute unschedulable flush). */
   stallMs?: number;
+  /** Shard workers for the fast engine's all-node cycles (--workers); the engine decides per cycle. */
+  shards?: ShardRunner;
   /** Told once when the requested engine cannot drive the queue and another one does. */
   warn?: (message: string) => void;
 }
@@ -72,7 +75,7 @@ function fastBackendUsable(opts: QueueDriverOptions): boolean {
 function makeBackend(opts: QueueDriverOptions, cluster: ClusterObjects): { backend: CycleBackend; engine: string } {
   if (opts.engine === 'fast') {
     if (fastBackendUsable(opts)) {
-      const sched = new FastScheduler(cluster, { config: opts.config, seed: opts.seed }) as unknown as CycleBackend;
+      const sched = new FastScheduler(cluster, { config: opts.config, seed: opts.seed }, undefined, opts.shards) as unknown as CycleBackend;
       return { backend: sched, engine: 'fast' };
     }
     opts.warn?.('the fast engine cannot back the scheduling queue for a growing cluster yet (CycleBackend with addNode, and pods it has not seen at construction); running the reference engine');

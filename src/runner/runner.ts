@@ -27,6 +27,8 @@ export interface RunOptions {
   /** --config: overrides every test case's schedulerConfigPath. */
   configPath?: string;
   workers?: number;
+  /** An open shard pool (--workers > 1) for the fast engine. */
+  shards?: import('../scheduler/fast/shard.js').ShardRunner;
   /** Custom plugins (--plugin): profiles may enable them by name. */
   plugins?: CustomPlugins;
   attemptMs?: number;
@@ -126,7 +128,10 @@ export function runWorkload(tc: TestCase, w: Workload, params: Record<string, Pa
     : tc.schedulerConfigPath ? loadSchedulerConfigFile(tc.schedulerConfigPath, opts.plugins) : defaultSchedulerConfig(opts.plugins);
   const t0 = performance.now();
   const warnings: string[] = [];
-  const driver = new QueueDriver({ engine: opts.engine, config, seed: opts.seed, attemptMs: opts.attemptMs, warn: (m) => warnings.push(m) });
+  const driver = new QueueDriver({
+    engine: opts.engine, config, seed: opts.seed, attemptMs: opts.attemptMs, warn: (m) => warnings.push(m),
+    ...(opts.shards ? { shards: opts.shards } : {}),
+  });
   const gates = { ...tc.featureGates, ...w.featureGates };
   if (Object.keys(gates).length > 0) opts.log?.(`${tc.name}/${w.name}: feature gates ${JSON.stringify(gates)} are recorded, not simulated`);
   const outcome = runOps(ops, { driver, templates, rng: createRng(opts.seed), defaultPodTemplatePath: tc.defaultPodTemplatePath, log: opts.log });

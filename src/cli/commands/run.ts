@@ -5,7 +5,7 @@ import type { ClusterObjects } from '../../k8s/types.js';
 import { RunFailure } from '../../k8s/errors.js';
 import { perfDashItems } from '../../runner/metrics.js';
 import { environment, runWorkloadFile, type WorkloadResult } from '../../runner/runner.js';
-import { printJson, UsageError, writeFileAtomic } from '../common.js';
+import { openShardPool, printJson, UsageError, writeFileAtomic } from '../common.js';
 import { pluginsFromOption } from '../../scheduler/plugins/load.js';
 
 export function stateList(state: ClusterObjects): { apiVersion: 'v1'; kind: 'List'; items: unknown[] } {
@@ -46,7 +46,10 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   const output = String(opts.output ?? 'table');
   let lastState: ClusterObjects | undefined;
   const dump = typeof opts.dumpState === 'string' ? opts.dumpState : undefined;
-  const results = runWorkloadFile(args[0]!, {
+  const shards = await openShardPool(opts.workers, engine, (opts.plugin as string[] | undefined) ?? []);
+  let results;
+  try {
+    results = runWorkloadFile(args[0]!, {
     caseName: opts.case as string | undefined,
     workloadName: opts.workload as string | undefined,
     engine,
@@ -58,7 +61,11 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     log: (l) => process.stderr.write(`kubescale: ${l}\n`),
     warn: (l) => process.stderr.write(`kubescale: warning: ${l}\n`),
     onState: dump ? (s) => (lastState = s) : undefined,
+    ...(shards ? { shards } : {}),
   });
+  } finally {
+    await shards?.close();
+  }
   const doc = { results, environment: environment() };
   if (output === 'json') printJson(doc);
   else printTable(results);

@@ -6,23 +6,21 @@ import { InputError } from '../../k8s/errors.js';
 import { loadInputs } from '../../k8s/load.js';
 import type { ClusterObjects } from '../../k8s/types.js';
 import { defaultSchedulerConfig, parseSchedulerConfig, type SchedulerConfig } from '../../scheduler/config.js';
-import { FastEngine } from '../../scheduler/fast/engine.js';
+import { FastEngine, PARALLEL_MIN_NODES } from '../../scheduler/fast/engine.js';
+import type { ShardRunner } from '../../scheduler/fast/shard.js';
 import { ReferenceEngine } from '../../scheduler/reference/scheduler.js';
 import type { Engine, ScheduleOutcome } from '../../scheduler/types.js';
 import type { CustomPlugins } from '../../scheduler/plugins/api.js';
 import { pluginsFromOption } from '../../scheduler/plugins/load.js';
-import { printJson, UsageError, writeFileAtomic } from '../common.js';
+import { openShardPool, printJson, UsageError, writeFileAtomic } from '../common.js';
 
-/**
- * The engine for `--engine`. TODO(lead): return the fast engine for 'fast' once it lands; until then both
- * names run the reference engine.
- */
-export function selectEngine(name: string): Engine {
+/** The engine for `--engine`; the fast one may get shard workers (--workers). */
+export function selectEngine(name: string, shards?: ShardRunner): Engine {
   switch (name) {
     case 'reference':
       return new ReferenceEngine();
     case 'fast':
-      return new FastEngine();
+      return new FastEngine(undefined, shards);
     default:
       throw new UsageError(`--engine must be fast or reference, got ${JSON.stringify(name)}`);
   }
@@ -53,8 +51,16 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   const plugins = await pluginsFromOption(opts.plugin);
   const cluster = await loadInputs(args);
   const config = resolveSchedulerConfig(cluster, opts.config as string | undefined, plugins);
-  const engine = selectEngine(String(opts.engine ?? 'fast'));
-  const outcome = engine.schedule(cluster, { config, seed: Number(opts.seed ?? 1), explain: opts.explain === true });
+  const engineName = String(opts.engine ?? 'fast');
+  // Shard workers only help cycles that examine every node of a large cluster; don't start threads otherwise.
+  const shardable = cluster.nodes.length >= PARALLEL_MIN_NODES && config.profiles.some((p) => p.percentageOfNodesToScore === 100);
+  const shards = shardable ? await openShardPool(opts.workers, engineName, (opts.plugin as string[] | undefined) ?? []) : undefined;
+  let outcome;
+  try {
+    outcome = selectEngine(engineName, shards).schedule(cluster, { config, seed: Number(opts.seed ?? 1), explain: opts.explain === true });
+  } finally {
+    await shards?.close();
+  }
   if (outcome.result.skippedPlugins?.length) {
     process.stderr.write(`kubescale: plugins not built yet, treated as no-ops: ${outcome.result.skippedPlugins.join(', ')}\n`);
   }

@@ -617,7 +617,7 @@ export class FastScheduler implements CycleBackend {
    */
   private scheduleSharded(rt: ProfileRuntime, plan: SpecPlan, sp: ShardPlan): number | null {
     const shards = this.shards!;
-    shards.job(sp, this.t.nodes);
+    shards.job(sp, this.t.nodes, this.order);
     this.shardedCycles++;
     const { feasible, partial, results, workers } = shards;
     const order = this.order;

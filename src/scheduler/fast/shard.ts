@@ -39,7 +39,8 @@ export interface ShardRunner {
   readonly feasible: Uint8Array;
   readonly partial: Float64Array;
   readonly results: Float64Array;
-  job(plan: ShardPlan, nodes: NodeTable): void;
+  /** `order`: the scheduler's current node order (a new array when the node set changed). */
+  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array): void;
 }
 
 
