@@ -3,7 +3,7 @@
 // sorted by "ip:port" text, which is the order every proxy mode programs them in.
 // The cache keeps per-port results so that a slice change re-merges only its own Service.
 
-import type { EndpointSlice } from '../k8s/types.js';
+import type { Endpoint, EndpointSlice } from '../k8s/types.js';
 import { flat } from './hash.js';
 import { canonicalIP, familyOf, isIPv4, type IPFamily } from './ip.js';
 
@@ -20,6 +20,34 @@ export interface EndpointInfo {
   terminating: boolean;
   nodeName: string;
   zone: string;
+}
+
+const LOCAL = 1, READY = 2, SERVING = 4, TERMINATING = 8;
+
+/**
+ * The cache's EndpointInfo: five fields instead of nine (the conditions packed in one number,
+ * node name and zone read from the slice's endpoint, which the cache keeps anyway). At 10^5
+ * endpoints per proxier this is ~5 MB less for the young-generation GC to copy on a first sync.
+ */
+class CachedEndpoint implements EndpointInfo {
+  readonly ip: string;
+  readonly port: number;
+  readonly str: string;
+  private readonly flags: number;
+  private readonly src: Endpoint;
+  constructor(ip: string, port: number, str: string, flags: number, src: Endpoint) {
+    this.ip = ip;
+    this.port = port;
+    this.str = str;
+    this.flags = flags;
+    this.src = src;
+  }
+  get isLocal(): boolean { return (this.flags & LOCAL) !== 0; }
+  get ready(): boolean { return (this.flags & READY) !== 0; }
+  get serving(): boolean { return (this.flags & SERVING) !== 0; }
+  get terminating(): boolean { return (this.flags & TERMINATING) !== 0; }
+  get nodeName(): string { return this.src.nodeName ?? ''; }
+  get zone(): string { return this.src.zone ?? ''; }
 }
 
 /** Endpoints of one Service, keyed by `${portName}/${protocol}`. */
@@ -101,14 +129,15 @@ export class EndpointSliceCache {
           if (this.family === 'IPv4') ip = isIPv4(addr) ? addr : undefined;
           else ip = familyOf(addr) === 'IPv6' ? canonicalIP(addr) : undefined;
           if (ip === undefined) continue;
-          const c = ep.conditions ?? {};
-          const ready = c.ready === undefined || c.ready === null ? true : !!c.ready;
-          const serving = c.serving === undefined || c.serving === null ? true : !!c.serving;
-          const terminating = !!c.terminating;
-          const isLocal = !!ep.nodeName && ep.nodeName === this.nodeName;
+          const c = ep.conditions;
+          let flags = 0;
+          if (!c || c.ready === undefined || c.ready === null || c.ready) flags |= READY;
+          if (!c || c.serving === undefined || c.serving === null || c.serving) flags |= SERVING;
+          if (c && c.terminating) flags |= TERMINATING;
+          if (ep.nodeName && ep.nodeName === this.nodeName) flags |= LOCAL;
           // Flat strings: they are read character by character when payloads are written.
           const str = this.family === 'IPv6' ? flat('[' + ip + ']' + suffix) : flat(ip + suffix);
-          list.push({ ip, port, str, isLocal, ready, serving, terminating, nodeName: ep.nodeName ?? '', zone: ep.zone ?? '' });
+          list.push(new CachedEndpoint(ip, port, str, flags, ep));
         }
       }
     }

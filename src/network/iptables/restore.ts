@@ -18,6 +18,12 @@ const NATIVE_MIN = 256;
 /** Largest buffer kept for the next sync. */
 const MAX_SPARE = 256 << 20;
 
+/** Writes the ASCII string s at o; returns the new offset (the caller has checked the room). */
+function put(buf: Buffer, o: number, s: string): number {
+  for (let i = 0, n = s.length; i < n; i++) buf[o++] = s.charCodeAt(i);
+  return o;
+}
+
 /** Append-only text builder writing bytes straight into a growing Buffer (no string per rule). */
 export class PayloadWriter {
   private buf: Buffer;
@@ -56,6 +62,38 @@ export class PayloadWriter {
       buf[off++] = c;
     }
     this.off = off;
+  }
+
+  /** An endpoint chain's two rules (ASCII pieces only; `comment` is '' or " -m comment --comment NAME"):
+   *  -A SEP<comment> -s IP -j KUBE-MARK-MASQ
+   *  -A SEP<comment>[ -m recent --name SEP --set] PP -j DNAT --to-destination IP:PORT
+   *  One capacity check and no call per piece: these are ~10^5 chains per full sync. */
+  sepRules(chain: string, comment: string, ip: string, recent: boolean, pp: string, str: string): void {
+    const need = 3 * chain.length + 2 * comment.length + ip.length + pp.length + str.length + 96;
+    if (this.off + need > this.buf.length) this.grow(need);
+    const buf = this.buf;
+    let o = put(buf, this.off, '-A ');
+    o = put(buf, o, chain); o = put(buf, o, comment); o = put(buf, o, ' -s '); o = put(buf, o, ip);
+    o = put(buf, o, ' -j KUBE-MARK-MASQ\n-A '); o = put(buf, o, chain); o = put(buf, o, comment);
+    if (recent) { o = put(buf, o, ' -m recent --name '); o = put(buf, o, chain); o = put(buf, o, ' --set'); }
+    buf[o++] = 32; o = put(buf, o, pp); o = put(buf, o, ' -j DNAT --to-destination '); o = put(buf, o, str);
+    buf[o++] = 10;
+    this.off = o;
+  }
+
+  /** A policy chain's jump to an endpoint chain (ASCII pieces only; `comment` is '' or
+   *  ' -m comment --comment "NAME -> ', followed by `str` and '"'; `prob` '' for the last one). */
+  jumpRule(chain: string, comment: string, str: string, prob: string, target: string): void {
+    const need = chain.length + comment.length + str.length + prob.length + target.length + 64;
+    if (this.off + need > this.buf.length) this.grow(need);
+    const buf = this.buf;
+    let o = put(buf, this.off, '-A ');
+    o = put(buf, o, chain);
+    if (comment) { o = put(buf, o, comment); o = put(buf, o, str); buf[o++] = 34; }
+    if (prob) { o = put(buf, o, ' -m statistic --mode random --probability '); o = put(buf, o, prob); }
+    o = put(buf, o, ' -j '); o = put(buf, o, target);
+    buf[o++] = 10;
+    this.off = o;
   }
 
   private grow(extra: number): void {

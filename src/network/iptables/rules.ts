@@ -4,7 +4,7 @@
 // the proxier and reused until the service port or its endpoints change.
 
 import type { EndpointInfo } from '../endpoint-cache.js';
-import { prefixedHash16Of } from '../hash.js';
+import { flat, prefixedHash16Of } from '../hash.js';
 import { cidrContains } from '../ip.js';
 import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from '../service.js';
 import { categorizeEndpoints } from '../topology.js';
@@ -73,6 +73,11 @@ export interface PortPlan {
   hasExternalEndpoints: boolean;
   internalTrafficChain: string;
   externalPolicyChain: string;
+  /** Port name text and match are ASCII (always, for valid objects): the fast writers apply. */
+  ascii: boolean;
+  /** Comment pieces, made when first written (comments are only written outside large-cluster mode). */
+  sepComment: string | undefined;
+  jumpComment: string | undefined;
 }
 
 export const enum ChainKind { EXT = 0, FW = 1, SVC = 2, SVL = 3 }
@@ -139,6 +144,7 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
     noLocalInternal: false, noLocalExternal: false,
     pp, clusterEndpoints, clusterSep: [], localEndpoints, localSep: [], reachable: allReachableEndpoints,
     hasInternalEndpoints, hasExternalEndpoints, internalTrafficChain, externalPolicyChain,
+    ascii: isAscii(name) && isAscii(pp), sepComment: undefined, jumpComment: undefined,
   };
 
   let internalFilterTarget = '', internalFilterComment = '', externalFilterTarget = '', externalFilterComment = '';
@@ -243,7 +249,7 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
 
   // Endpoint chains: one name per reachable endpoint, shared with the policy chains' jumps.
   const reachableSep = chainNames(svc, allReachableEndpoints);
-  for (const c of reachableSep) out.chains.push(c);
+  out.chains = out.chains.concat(reachableSep);
   out.chainRuleCount += 2 * allReachableEndpoints.length;
   out.clusterSep = clusterEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(clusterEndpoints, allReachableEndpoints, reachableSep);
   out.localSep = localEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(localEndpoints, allReachableEndpoints, reachableSep);
@@ -253,7 +259,26 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
   for (const a of [out.natServices, out.natNodePorts, out.filterServices, out.filterExternal, out.filterNodePorts, out.filterFirewall]) {
     for (const l of a) l.charCodeAt(0);
   }
+  // Plans live as long as their port: arrays grown by push carry spare capacity (17 slots for one
+  // line), so keep exact copies, and one shared empty array / kinds list for the common shapes.
+  out.natServices = compact(out.natServices);
+  out.natNodePorts = compact(out.natNodePorts);
+  out.filterServices = compact(out.filterServices);
+  out.filterExternal = compact(out.filterExternal);
+  out.filterNodePorts = compact(out.filterNodePorts);
+  out.filterFirewall = compact(out.filterFirewall);
+  out.kinds = sharedKinds(out.kinds);
   return out;
+}
+
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+const compact = (a: string[]): string[] => (a.length === 0 ? NO_LINES : a.slice());
+const KINDS = new Map<string, ChainKind[]>();
+function sharedKinds(k: ChainKind[]): ChainKind[] {
+  const key = k.join();
+  let shared = KINDS.get(key);
+  if (!shared) KINDS.set(key, (shared = Object.freeze(k.slice()) as ChainKind[]));
+  return shared;
 }
 
 /** Chain names of `eps` (a subset of `all`, whose names are `names`), without hashing again. */
@@ -267,6 +292,24 @@ function sepNamesOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[], 
 /** Where renderChain writes: appends text (restore.ts PayloadWriter, or a string collector). */
 export interface TextSink {
   s(text: string): void;
+  /** The hot rules, written without a call per piece; only for ASCII pieces (PortPlan.ascii). */
+  sepRules(chain: string, comment: string, ip: string, recent: boolean, pp: string, str: string): void;
+  jumpRule(chain: string, comment: string, str: string, prob: string, target: string): void;
+}
+
+const isAscii = (t: string): boolean => {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+
+/** " -m comment --comment NAME" of an endpoint chain's rules (made once per plan, when first written). */
+function sepCommentOf(p: PortPlan): string {
+  return (p.sepComment ??= flat(' -m comment --comment ' + p.info.nameString));
+}
+
+/** ' -m comment --comment "NAME -> ' of a policy chain's jumps. */
+function jumpCommentOf(p: PortPlan): string {
+  return (p.jumpComment ??= flat(' -m comment --comment "' + p.info.nameString + ' -> '));
 }
 
 /** Writes the rules of chain `i` of a plan (each line ending in "\n"), as upstream writes them.
@@ -279,6 +322,10 @@ export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number
   const nFixed = p.kinds.length;
   if (i >= nFixed) {
     const ep = p.reachable[i - nFixed]!;
+    if (p.ascii) {
+      w.sepRules(chain, largeClusterMode ? '' : sepCommentOf(p), ep.ip, svc.sessionAffinityClientIP, p.pp, ep.str);
+      return;
+    }
     // -A SEP [-m comment --comment name] -s ip -j KUBE-MARK-MASQ
     // -A SEP [-m comment --comment name] [-m recent --name SEP --set] pp -j DNAT --to-destination ip:port
     w.s('-A '); w.s(chain);
@@ -322,14 +369,14 @@ export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number
         if (s.masqueradeAll) w.s(`-A ${chain} ${args} -j KUBE-MARK-MASQ\n`);
         else if (s.clusterCIDR) w.s(`-A ${chain} ${args} ! -s ${s.clusterCIDR} -j KUBE-MARK-MASQ\n`);
       }
-      serviceToEndpointRules(w, chain, name, svc, local ? p.localEndpoints : p.clusterEndpoints, local ? p.localSep : p.clusterSep, largeClusterMode);
+      serviceToEndpointRules(w, p, chain, name, svc, local ? p.localEndpoints : p.clusterEndpoints, local ? p.localSep : p.clusterSep, largeClusterMode);
     }
   }
 }
 
 /** upstream writeServiceToEndpointRules */
 function serviceToEndpointRules(
-  w: TextSink, chain: string, name: string, svc: ServicePortInfo, eps: readonly EndpointInfo[], seps: readonly string[], largeClusterMode: boolean,
+  w: TextSink, p: PortPlan, chain: string, name: string, svc: ServicePortInfo, eps: readonly EndpointInfo[], seps: readonly string[], largeClusterMode: boolean,
 ): void {
   if (svc.sessionAffinityClientIP) {
     for (let i = 0; i < eps.length; i++) {
@@ -339,6 +386,11 @@ function serviceToEndpointRules(
     }
   }
   const n = eps.length;
+  if (p.ascii) {
+    const comment = largeClusterMode ? '' : jumpCommentOf(p);
+    for (let i = 0; i < n; i++) w.jumpRule(chain, comment, eps[i]!.str, i < n - 1 ? probability(n - i) : '', seps[i]!);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     w.s('-A '); w.s(chain);
     if (!largeClusterMode) { w.s(' -m comment --comment "'); w.s(name); w.s(' -> '); w.s(eps[i]!.str); w.s('"'); }
