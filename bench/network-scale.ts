@@ -78,7 +78,9 @@ console.log(`endpointslices from scratch: ${fmt(sliceTimes, sliceCpu)} over ${RU
 
 // 2. full iptables payload
 // What a user waits for: a fresh proxier given every Service and EndpointSlice, then its first
-// (full) sync: ingest, endpoint merge, chain hashing, rendering. One warm-up proxier (printed as
+// (full) sync: ingest, endpoint merge, chain hashing, rendering. The payload is taken as bytes
+// (sync({ payload: 'buffer' }), what `kubescale proxy-rules` writes out); the resync below also
+// reports the cost with a 47 MB string made of it. One warm-up proxier (printed as
 // the cold run), then RUNS fresh proxiers, median.
 const coldWall: number[] = [], coldCpu: number[] = [];
 let proxier = new IptablesProxier({ nodeName: 'node-1', clusterCIDR: '10.0.0.0/8' });
@@ -89,7 +91,7 @@ for (let i = 0; i <= RUNS; i++) {
   const cold = timed(() => {
     for (const s of services) p.onServiceUpdate(s);
     for (const s of slices) p.onEndpointSliceUpdate(s);
-    return p.sync();
+    return p.sync({ payload: 'buffer' });
   });
   if (i === 0) proxierCold = `${cold.wallMs.toFixed(1)} ms wall / ${cold.cpuMs.toFixed(1)} ms CPU`;
   else { coldWall.push(cold.wallMs); coldCpu.push(cold.cpuMs); }
@@ -98,15 +100,17 @@ console.log(`first full sync of a fresh proxier (ingest, endpoint merge, chain h
 // Steady state: kube-proxy's periodic/forced full resync with its state already ingested.
 const fullTimes: number[] = [], fullCpu: number[] = [];
 let fullBytes = 0, fullNat = 0, clock = 10_000;
-for (let i = 0; i < 5; i++) {
+const strTimes: number[] = [], strCpu: number[] = [];
+for (let i = 0; i < 10; i++) {
   proxier.forceFullSync();
-  const r = timed(() => proxier.sync({ nowMs: (clock += 1000) }));
-  fullTimes.push(r.wallMs);
-  fullCpu.push(r.cpuMs);
+  const asString = i % 2 === 1;
+  const r = timed(() => proxier.sync({ nowMs: (clock += 1000), payload: asString ? 'string' : 'buffer' }));
+  (asString ? strTimes : fullTimes).push(r.wallMs);
+  (asString ? strCpu : fullCpu).push(r.cpuMs);
   fullBytes = r.value.bytes;
   fullNat = r.value.rules.nat;
 }
-console.log(`full iptables sync: ${fmt(fullTimes, fullCpu)}, ${(fullBytes / 1e6).toFixed(1)} MB, nat rules ${fullNat}`);
+console.log(`full iptables sync: ${fmt(fullTimes, fullCpu)} (bytes); ${fmt(strTimes, strCpu)} with the payload as a string; ${(fullBytes / 1e6).toFixed(1)} MB, nat rules ${fullNat}`);
 
 // 3. one endpoint moved -> partial
 const partTimes: number[] = [], partCpu: number[] = [];

@@ -35,7 +35,14 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     const objs = i === 0 ? first : await loadInputs(states[i]!);
     const st = networkState(objs);
     proxier.setState(st.services, st.slices);
-    syncs.push(proxier.sync());
+    if (output === 'json') syncs.push(proxier.sync());
+    else {
+      // Text output only needs the bytes: no string of the whole payload. The view is reused by
+      // the next sync, so keep a copy.
+      const r = proxier.sync({ payload: 'buffer' });
+      r.payloadBuffer = Buffer.from(r.payloadBuffer!);
+      syncs.push(r);
+    }
   }
   if (output === 'json') {
     printJson({ syncs: syncs.map((s) => ({ kind: s.kind, payload: s.payload, rules: s.rules, rulesWritten: s.rulesWritten, bytes: s.bytes, computeMs: s.computeMs, largeClusterMode: s.largeClusterMode, noLocalEndpoints: s.noLocalEndpoints })) });
@@ -43,7 +50,7 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   }
   syncs.forEach((s, i) => {
     if (i > 0) process.stdout.write(`# sync ${i + 1} (${s.kind})\n`);
-    process.stdout.write(s.payload);
+    process.stdout.write(s.payloadBuffer ?? s.payload);
   });
   return 0;
 }
