@@ -39,7 +39,11 @@ test('index.html in headless Chromium: every chart drawn, no console errors, no 
     // The fixed results, and a variant whose micro kernels differ 20,000x (log axis, dots not bars).
     const wide = fixedResults();
     wide.bench[0]!.cases[1]!.figures.medianNs = 0.04;
-    for (const [variant, results] of [['fixed', fixedResults()], ['log-axis', wide]] as const) {
+    // And runs with no upstream threshold at all (the threshold layer is left out), no bench.
+    const custom = fixedResults();
+    custom.runs = custom.runs.map((r) => ({ ...r, testCase: `Custom${r.testCase}` }));
+    custom.bench = [];
+    for (const [variant, results] of [['fixed', fixedResults()], ['log-axis', wide], ['no-upstream', custom]] as const) {
       await check(variant, results);
     }
   } finally {
@@ -68,8 +72,8 @@ test('index.html in headless Chromium: every chart drawn, no console errors, no 
       assert.ok(c.width > 100 && c.height > 50, `${variant} ${c.id}: svg drawn with a real size, got ${c.width}x${c.height}`);
       assert.ok(c.marks > 0 && c.drawnMarks === c.marks, `${variant} ${c.id}: every mark drawn (${c.drawnMarks} of ${c.marks})`);
     }
-    // The throughput chart: one bar per run (4) plus one tick per upstream threshold found (3).
-    assert.equal(charts[0]!.drawnMarks, 7);
+    // The throughput chart: one bar per run plus one tick per upstream threshold found.
+    assert.equal(charts[0]!.drawnMarks, variant === 'no-upstream' ? 3 : 7);
     assert.deepEqual(errors, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), [], 'no network requests');
     assert.deepEqual(requests, [url], 'the page loads nothing but itself');

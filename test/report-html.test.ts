@@ -14,8 +14,8 @@ const BIN = new URL('../../bin/kubescale.js', import.meta.url).pathname;
 test('index.html escapes names, has one <svg> per chart, no scripts, no URL but the SVG namespace', async () => {
   const doc = buildReport(fixedResults());
   const charts = doc.sections.flatMap((s) => s.blocks).filter((b) => b.kind === 'chart');
-  // throughput, micro bars, scale fit, network, compare (the scheduling suite's runs are in the throughput chart)
-  assert.equal(charts.length, 5);
+  // throughput, micro bars, scale fit, network, compare throughput + quality (the scheduling suite's runs are in the throughput chart)
+  assert.equal(charts.length, 6);
   const html = await renderHtml(doc);
   assert.ok(!html.includes('<img'), 'a name must not become markup');
   assert.ok(!html.includes(HOSTILE));
@@ -25,6 +25,7 @@ test('index.html escapes names, has one <svg> per chart, no scripts, no URL but 
   const figures = html.match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? [];
   assert.equal(figures.length, charts.length);
   for (const f of figures) assert.equal(f.match(/<svg[\s>]/g)?.length, 1, 'one svg per chart figure');
+  for (const m of html.matchAll(/<svg [^>]*width="([^"]+)" height="([^"]+)"/g)) assert.ok(Number(m[1]) < 2000 && Number(m[2]) < 2000, `chart size ${m[1]}x${m[2]}`);
   assert.deepEqual([...new Set(html.match(/https?:[^"'\s)<>]*/g))], ['http://www.w3.org/2000/svg']);
   assert.ok(!/<script|<link|<iframe|<img|@import|url\(/i.test(html));
   for (const m of html.matchAll(/\b(?:href|src)="([^"]*)"/g)) assert.ok(m[1]!.startsWith('#'), `only in-page links, got ${m[1]}`);

@@ -26,6 +26,14 @@ export function throughputSpec(rows: readonly ThroughputRow[]): ChartSpec {
     if (r.upstream) out.push({ workload: name, series: `upstream threshold${r.upstream.sameSize ? '' : ' (other size)'}`, podsPerSec: r.upstream.threshold });
     return out;
   });
+  const bars = { transform: [{ filter: "datum.series === 'kubescale (simulated)'" }], mark: { type: 'bar', color: '#4c78a8' } };
+  // A layer over no data leaves its colour scale without a domain, which breaks the layout: the
+  // threshold ticks are drawn only when some run has an upstream threshold.
+  const ticks = {
+    transform: [{ filter: "datum.series !== 'kubescale (simulated)'" }],
+    mark: { type: 'tick', thickness: 3 },
+    encoding: { color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#e45756', '#f58518'] } } },
+  };
   return {
     ...base,
     title: 'Scheduling throughput vs upstream kube-scheduler thresholds',
@@ -34,14 +42,7 @@ export function throughputSpec(rows: readonly ThroughputRow[]): ChartSpec {
       y: { field: 'workload', type: 'nominal', title: null, sort: null },
       x: { field: 'podsPerSec', type: 'quantitative', title: 'pods/s (SchedulingThroughput Average)' },
     },
-    layer: [
-      { transform: [{ filter: "datum.series === 'kubescale (simulated)'" }], mark: { type: 'bar', color: '#4c78a8' } },
-      {
-        transform: [{ filter: "datum.series !== 'kubescale (simulated)'" }],
-        mark: { type: 'tick', thickness: 3 },
-        encoding: { color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#e45756', '#f58518'] } } },
-      },
-    ],
+    layer: rows.some((r) => r.upstream) ? [bars, ticks] : [bars],
   } as ChartSpec;
 }
 
@@ -146,12 +147,37 @@ export function compareSpec(cmp: CompareResult): ChartSpec | null {
   } as ChartSpec;
 }
 
+/** Placement quality side by side: every percentage figure (utilisation, balance spread), one bar per profile. */
+export function compareQualitySpec(cmp: CompareResult): ChartSpec | null {
+  const values: Record<string, unknown>[] = [];
+  cmp.profiles.forEach((p, i) => {
+    for (const [f, v] of Object.entries(p.figures)) if (/Pct$/.test(f)) values.push({ figure: f, profile: label(`${i + 1}. ${p.profile}`, 40), value: v });
+  });
+  if (values.length === 0) return null;
+  return {
+    ...base,
+    title: label(`${cmp.testCase}/${cmp.workload}: placement quality per profile`, 90),
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'figure', type: 'nominal', sort: null, title: null },
+      yOffset: { field: 'profile', type: 'nominal', sort: null },
+      x: { field: 'value', type: 'quantitative', title: '%' },
+      color: { field: 'profile', type: 'nominal', sort: null, title: null },
+    },
+  } as ChartSpec;
+}
+
 /** Compiles and renders one chart to an SVG string fit for inlining in HTML. */
 export async function renderSvg(spec: ChartSpec, title: string): Promise<string> {
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' }).logLevel(vega.Error);
   let svg = await view.toSVG();
   view.finalize();
+  const size = /^<svg[^>]* width="([^"]+)" height="([^"]+)"/.exec(svg);
+  if (!size || !(Number(size[1]) > 0 && Number(size[1]) < 10_000 && Number(size[2]) > 0 && Number(size[2]) < 100_000)) {
+    throw new Error(`chart ${JSON.stringify(title)} rendered with an impossible size ${size ? `${size[1]}x${size[2]}` : '(none)'}`);
+  }
   // The xlink namespace is declared but unused by these marks; keep only the SVG one.
   if (!/xlink:(?!xmlns)/.test(svg.replace(/xmlns:xlink="[^"]*"/, ''))) svg = svg.replace(/\s*xmlns:xlink="[^"]*"/, '');
   const aria = title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -2,7 +2,7 @@
 // neutral document (sections of paragraphs, lists, tables and charts) that markdown.ts and html.ts
 // render. Text here is plain; each renderer escapes it for its format.
 
-import { costCurveSpec, compareSpec, networkSpec, suiteBarSpec, throughputSpec, type ChartSpec } from './charts.js';
+import { costCurveSpec, compareQualitySpec, compareSpec, networkSpec, suiteBarSpec, throughputSpec, type ChartSpec } from './charts.js';
 import { fmtFigure, fmtNum, fmtParams, unitLabel } from './format.js';
 import { PUBLISHED_SCHEDULER, SLOS, placeResults, type Placement } from './guidance.js';
 import type { BenchSuite, CompareResult, Results, RunResult } from './schema.js';
@@ -158,6 +158,8 @@ function compareSection(c: CompareResult, index: number): Section {
   ];
   const chart = compareSpec(c);
   if (chart) blocks.push({ kind: 'chart', id: `chart-compare-${index}`, title: `compare ${c.testCase}/${c.workload}`, spec: chart });
+  const quality = compareQualitySpec(c);
+  if (quality) blocks.push({ kind: 'chart', id: `chart-compare-${index}-quality`, title: `placement quality ${c.testCase}/${c.workload}`, spec: quality });
   return { id: `compare-${index}`, title: `Compare ${c.testCase}/${c.workload}`, level: 3, blocks };
 }
 
