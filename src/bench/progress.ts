@@ -6,6 +6,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   suiteStart(suite: string, cases: number): void;
   caseStart(suite: string, name: string): void;
+  /** What a case is about to measure (its dataset), printed before timing it. */
+  detail(line: string): void;
   caseDone(suite: string, name: string, summary: string): void;
   suiteEnd(suite: string, status: string, note?: string): void;
   note(line: string): void;
@@ -18,7 +20,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
 
 /** Collects nothing and prints nothing (tests, -o json piped somewhere quiet). */
 export const silentProgress: Progress = {
-  suiteStart() {}, caseStart() {}, caseDone() {}, suiteEnd() {}, note() {}, stop() {},
+  suiteStart() {}, caseStart() {}, detail() {}, caseDone() {}, suiteEnd() {}, note() {}, stop() {},
 };
 
 class LineProgress implements Progress {
@@ -31,6 +33,9 @@ class LineProgress implements Progress {
     this.out.write(`bench: ${suite}: ${cases} case(s)\n`);
   }
   caseStart(): void {}
+  detail(line: string): void {
+    this.out.write(`bench:   ${line}\n`);
+  }
   caseDone(suite: string, name: string, summary: string): void {
     this.done++;
     this.out.write(`bench: ${suite} [${this.done}/${this.total}] ${name}${summary ? `: ${summary}` : ''}\n`);
@@ -58,6 +63,9 @@ class BarProgress implements Progress {
   }
   caseStart(_suite: string, name: string): void {
     this.bar?.update({ case: name });
+  }
+  detail(line: string): void {
+    this.bar?.update({ case: line.length > 100 ? `${line.slice(0, 97)}...` : line });
   }
   caseDone(_suite: string, name: string, summary: string): void {
     this.bar?.increment(1, { case: `${name}${summary ? `: ${summary}` : ''}` });

@@ -44,7 +44,7 @@ export async function runBench(args: string[], opts: Record<string, unknown>, de
     progress.note('interrupted: stopping after the current case, then writing what finished (Ctrl-C again to quit now)');
   };
   if (deps.handleSignals !== false) process.on('SIGINT', onSigint);
-  const ctx: BenchContext = { quick, workers, root: ROOT, log: () => {} };
+  const ctx: BenchContext = { quick, workers, root: ROOT, log: (line) => progress.detail(line) };
   let bench;
   try {
     bench = await runSuites(selected, {
@@ -55,9 +55,9 @@ export async function runBench(args: string[], opts: Record<string, unknown>, de
     if (deps.handleSignals !== false) process.off('SIGINT', onSigint);
   }
   const results = toResults(bench);
-  const written = writeBenchOutputs(out, results);
+  const files = await writeBenchOutputs(out, results, `kubescale bench${quick ? ' --quick' : ''}`);
   if (output === 'json') write(JSON.stringify(results, null, 2) + '\n');
-  else write(benchTable(results) + `wrote ${written.json}, ${written.markdown}, ${written.html}${written.msgpack ? `, ${written.msgpack}` : ''}\n`);
+  else write(benchTable(results) + `wrote ${files.join(', ')}\n`);
   if (bench.interrupted) return EXIT_INTERRUPTED;
   const errored = bench.suites.filter((s) => s.status === 'errored');
   const missed = bench.suites.flatMap((s) => s.cases.filter((c) => c.threshold && !c.threshold.passed).map((c) => `${s.name}/${c.name}`));
