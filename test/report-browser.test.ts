@@ -12,7 +12,7 @@ import { buildReport } from '../src/report/document.js';
 import { renderHtml } from '../src/report/html.js';
 import { fixedResults } from './report-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.KUBESCALE_CHROMIUM ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install chromium): browser test skipped`;
 if (skip) process.stderr.write(`report-browser: ${skip}\n`);
 

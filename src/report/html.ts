@@ -13,8 +13,8 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1b1f24; }
 h1 { font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; } h3 { margin-top: 1.6rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: 13px; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; vertical-align: top; max-width: 32rem; overflow-wrap: anywhere; }
-th { background: #f6f8fa; text-align: left; } td.r { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; vertical-align: top; max-width: 32rem; overflow-wrap: break-word; }
+th { background: #f6f8fa; text-align: left; } td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad { color: #b42318; font-weight: 600; }
 figure.chart { margin: .8rem 0 1.4rem; } figure.chart figcaption { font-size: 12px; color: #57606a; }
 nav ul { columns: 2; font-size: 13px; }
