@@ -96,7 +96,7 @@ test('--quick reaches the suites and the results; -o json prints the schema docu
   try {
     const tiny = tinySuite('tiny', 5);
     let printed = '';
-    const deps = { registry: [tiny], progress: silentProgress, handleSignals: false, stdout: (t: string) => (printed += t) };
+    const deps = { registry: [tiny], progress: silentProgress, handleSignals: false, noBaseline: true, stdout: (t: string) => (printed += t) };
     assert.equal(await runBench([], { quick: true, out: dir, output: 'json' }, deps), 0);
     assert.deepEqual(tiny.seenQuick, [true]);
     const doc = JSON.parse(printed);
@@ -161,7 +161,7 @@ test('the command after Ctrl-C: exit 130, results.json holds the finished cases 
     const a = tinySuite('a', 3, (i) => {
       if (i === 0) stop.stopped = true;
     });
-    const code = await runBench([], { out: dir }, { registry: [a, tinySuite('b', 1)], progress: silentProgress, handleSignals: false, stop, stdout: () => {} });
+    const code = await runBench([], { out: dir }, { registry: [a, tinySuite('b', 1)], progress: silentProgress, handleSignals: false, noBaseline: true, stop, stdout: () => {} });
     assert.equal(code, 130);
     const r = readResults(join(dir, 'results.json'));
     assert.deepEqual(r.bench.map((s) => [s.suite, s.status, s.cases.length]), [['a', 'interrupted', 1], ['b', 'skipped', 0]]);
@@ -189,6 +189,25 @@ test('real SIGINT to `kubescale bench scale --quick`: exit 130 and a partial res
     assert.equal(r.bench[0].status, 'interrupted');
     assert.ok(r.bench[0].cases.length >= 1 && r.bench[0].cases.length < 11, `${r.bench[0].cases.length} cases`);
     assert.match(err, /interrupted: stopping after the current case/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a case below its threshold: outputs still written, then exit 1 naming it; an errored suite too', async () => {
+  const dir = tmp();
+  try {
+    const slow: SuiteDef = { name: 'slow', description: '', plan: () => [
+      { name: 'fast enough', run: () => ({ ...result('slow', 'fast enough', 1), threshold: { metric: 'medianMs', min: 1, passed: true } }) },
+      { name: 'too slow', run: () => ({ ...result('slow', 'too slow', 2), threshold: { metric: 'medianMs', min: 5, passed: false } }) },
+    ] };
+    const deps = { registry: [slow], progress: silentProgress, handleSignals: false, noBaseline: true, stdout: () => {} };
+    await assert.rejects(runBench([], { out: dir }, deps), (e: Error) => e.name === 'RunFailure' && e.message === 'below threshold: slow/too slow');
+    const r = readResults(join(dir, 'results.json'));
+    assert.match(r.bench[0]!.cases[1]!.note!, /threshold medianMs >= 5: MISSED/);
+    const broken: SuiteDef = { name: 'broken', description: '', plan: () => [{ name: 'x', run: () => { throw new Error('no data'); } }] };
+    await assert.rejects(runBench([], { out: dir }, { ...deps, registry: [broken] }), /suite broken failed: x: no data/);
+    assert.equal(readResults(join(dir, 'results.json')).bench[0]!.status, 'errored');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

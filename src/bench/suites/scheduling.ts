@@ -29,7 +29,8 @@ function workloadCase(file: string, p: Planned, tier: string, scale: number | un
       const t = r.metrics.SchedulingThroughput;
       const notes = [...r.warnings];
       if (r.engine !== 'fast') notes.push(`ran on the ${r.engine} engine`);
-      if (scale !== undefined && r.threshold !== null) notes.push(`threshold is upstream's full-size figure; this run is at --scale ${scale}`);
+      // A scaled run is not held to upstream's full-size threshold (no exit 1), only shown beside it.
+      if (scale !== undefined && r.threshold !== null) notes.push(`upstream threshold ${r.threshold} pods/s is for the full size; this run is at --scale ${scale}`);
       return {
         suite: 'scheduling', name, dataset,
         params: { file: file.split('/').slice(-1)[0]!, testCase: p.tc.name, workload: p.w.name, tier, engine: r.engine, ...(scale !== undefined ? { scale } : {}) },
@@ -40,7 +41,7 @@ function workloadCase(file: string, p: Planned, tier: string, scale: number | un
         },
         primary: 'averagePodsPerSec',
         run: r,
-        ...(r.threshold !== null ? { threshold: { metric: 'averagePodsPerSec', min: r.threshold, passed: r.passed } } : {}),
+        ...(r.threshold !== null && scale === undefined ? { threshold: { metric: 'averagePodsPerSec', min: r.threshold, passed: r.passed } } : {}),
         ...(notes.length > 0 ? { notes } : {}),
       };
     },

@@ -23,6 +23,8 @@ export interface BenchCommandDeps {
   /** Install the SIGINT handler (off in tests). */
   handleSignals?: boolean;
   stdout?: (text: string) => void;
+  /** Skip the tinybench no-op baseline (tests). */
+  noBaseline?: boolean;
 }
 
 export async function runBench(args: string[], opts: Record<string, unknown>, deps: BenchCommandDeps = {}): Promise<number> {
@@ -48,7 +50,7 @@ export async function runBench(args: string[], opts: Record<string, unknown>, de
   let bench;
   try {
     bench = await runSuites(selected, {
-      ctx, progress, stop,
+      ctx, progress, stop, noBaseline: deps.noBaseline,
       command: `kubescale bench${args.length ? ' ' + args.join(' ') : ''}${quick ? ' --quick' : ''}${workers !== 1 ? ` --workers ${workers}` : ''}`,
     });
   } finally {
