@@ -107,15 +107,19 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
   const name = svc.metadata.name;
   const nsName = namespace + '/' + name;
   const type = serviceType(svc);
-  const externalIPs = spec.externalIPs?.length ? ofFamily(spec.externalIPs, family) : [];
+  // Empty lists (the common case) are one shared frozen array: these live as long as the port.
+  const externalIPs = spec.externalIPs?.length ? ofFamily(spec.externalIPs, family) : NO_IPS;
   const ingress = type === 'LoadBalancer' ? svc.status?.loadBalancer?.ingress : undefined;
   const lbVIPs = ingress?.length
     ? ofFamily(ingress.filter((i) => i.ip && (i as { ipMode?: string }).ipMode !== 'Proxy').map((i) => i.ip!), family)
-    : [];
-  const sourceRanges: Cidr[] = [];
+    : NO_IPS;
+  let sourceRanges: Cidr[] = NO_CIDRS;
   for (const r of spec.loadBalancerSourceRanges ?? []) {
     const c = parseCidr(r.trim());
-    if (c && c.family === family) sourceRanges.push(c);
+    if (c && c.family === family) {
+      if (sourceRanges === NO_CIDRS) sourceRanges = [];
+      sourceRanges.push(c);
+    }
   }
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const clientIP = spec.sessionAffinity === 'ClientIP';
@@ -125,8 +129,10 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
   // Text shared by every port's fingerprint.
   const common = '|' + externalIPs.join(',') + '|' + lbVIPs.join(',') + '|' + sourceRanges.map((c) => c.text).join(',')
     + '|' + internalPolicyLocal + '|' + sticky;
-  const out: ServicePortInfo[] = [];
-  for (const sp of spec.ports ?? []) {
+  const ports = spec.ports ?? [];
+  const out = new Array<ServicePortInfo>(ports.length); // exact size: kept as long as the Service
+  for (let pi = 0; pi < ports.length; pi++) {
+    const sp = ports[pi]!;
     const protocol: Protocol = sp.protocol ?? 'TCP';
     const proto = PROTO_LOWER[protocol] ?? protocol.toLowerCase();
     const portName = sp.name ?? '';
@@ -138,7 +144,7 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
     const healthCheckNodePort = type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local' ? spec.healthCheckNodePort ?? 0 : 0;
     const h = hash16Of(nameString, proto, '');
     const targetPort = targetPortOf(sp);
-    out.push({
+    out[pi] = {
       namespace, name, nsName, portName, protocol, proto, nameString, family,
       clusterIP: ip, port: sp.port, targetPort,
       nodePort, externalIPs, loadBalancerVIPs: lbVIPs, loadBalancerSourceRanges: sourceRanges, healthCheckNodePort,
@@ -147,10 +153,13 @@ export function servicePortInfos(svc: Service, family: IPFamily = 'IPv4'): Servi
       externalChain: flat('KUBE-EXT-' + h), firewallChain: flat('KUBE-FW-' + h),
       // Flat: a rope of ~15 pieces would be retained as ~15 string objects per port.
       fingerprint: flat(ip + '|' + sp.port + '|' + protocol + '|' + nodePort + '|' + healthCheckNodePort + '|' + externalPolicyLocal + '|' + targetPort + common),
-    });
+    };
   }
   return out;
 }
+
+const NO_IPS = Object.freeze([]) as unknown as string[];
+const NO_CIDRS = Object.freeze([]) as unknown as Cidr[];
 
 const PROTO_LOWER: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 

@@ -11,20 +11,21 @@ const ASCII_RANK = new Int8Array(128).fill(-1);
 const INDEX_BITS = 2 ** 18;
 const HASH_BITS = 2 ** 30;
 
-/** [rank, offset of the hash] for our chain-name prefixes, or undefined. */
-function prefixOf(name: string): [number, number] | undefined {
-  if (!name.startsWith('KUBE-')) return undefined;
+/** rank * 16 + offset of the hash (0 when there is none) for our chain-name prefixes, or -1. */
+function prefixOf(name: string): number {
+  if (name.length < 9 || name.charCodeAt(0) !== 75 || !name.startsWith('KUBE-')) return -1;
   switch (name.charCodeAt(5)) {
-    case 69: return name.startsWith('KUBE-EXT-') ? [0, 9] : undefined; // E
-    case 70: return name.startsWith('KUBE-FW-') ? [1, 8] : undefined; // F
-    case 77: return name === 'KUBE-MARK-MASQ' ? [2, -1] : undefined; // M
-    case 80: return name === 'KUBE-POSTROUTING' ? [3, -1] : undefined; // P
+    case 69: return name.startsWith('KUBE-EXT-') ? 0 * 16 + 9 : -1; // E
+    case 70: return name.startsWith('KUBE-FW-') ? 1 * 16 + 8 : -1; // F
+    case 77: return name === 'KUBE-MARK-MASQ' ? 2 * 16 : -1; // M
+    case 80: return name === 'KUBE-POSTROUTING' ? 3 * 16 : -1; // P
     case 83: // S
-      if (name.startsWith('KUBE-SEP-')) return [4, 9];
-      if (name.startsWith('KUBE-SVC-')) return [5, 9];
-      if (name.startsWith('KUBE-SVL-')) return [6, 9];
-      return undefined;
-    default: return undefined;
+      if (name.charCodeAt(8) !== 45) return -1;
+      if (name.charCodeAt(6) === 69 && name.charCodeAt(7) === 80) return 4 * 16 + 9; // KUBE-SEP-
+      if (name.charCodeAt(6) === 86 && name.charCodeAt(7) === 67) return 5 * 16 + 9; // KUBE-SVC-
+      if (name.charCodeAt(6) === 86 && name.charCodeAt(7) === 76) return 6 * 16 + 9; // KUBE-SVL-
+      return -1;
+    default: return -1;
   }
 }
 
@@ -43,16 +44,19 @@ export function sortedOrder(names: readonly string[]): Uint32Array {
   for (let i = 0; i < n; i++) {
     const name = names[i]!;
     const p = prefixOf(name);
-    if (!p) return fallback();
+    if (p < 0) return fallback();
     let h = 0;
-    if (p[1] >= 0) {
+    const at = p & 15;
+    if (at > 0) {
+      if (name.length < at + 6) return fallback();
       for (let k = 0; k < 6; k++) {
-        const r = ASCII_RANK[name.charCodeAt(p[1] + k)] ?? -1;
+        const c = name.charCodeAt(at + k);
+        const r = c < 128 ? ASCII_RANK[c]! : -1;
         if (r < 0) return fallback();
         h = h * 32 + r;
       }
     }
-    keys[i] = (p[0] * HASH_BITS + h) * INDEX_BITS + i;
+    keys[i] = ((p >> 4) * HASH_BITS + h) * INDEX_BITS + i;
   }
   keys.sort();
   for (let i = 0; i < n; i++) out[i] = keys[i]! % INDEX_BITS;

@@ -96,6 +96,26 @@ export class PayloadWriter {
     this.off = o;
   }
 
+  /** ":NAME - [0:0]\n" */
+  chainDecl(name: string): void {
+    const n = name.length;
+    if (this.off + n + 16 > this.buf.length) this.grow(n + 16);
+    const buf = this.buf;
+    const start = this.off;
+    let o = start;
+    buf[o++] = 58;
+    for (let i = 0; i < n; i++) {
+      const c = name.charCodeAt(i);
+      if (c > 0x7f) {
+        this.off = start;
+        this.s(':'); this.s(name); this.s(' - [0:0]\n');
+        return;
+      }
+      buf[o++] = c;
+    }
+    this.off = put(buf, o, ' - [0:0]\n');
+  }
+
   private grow(extra: number): void {
     const bigger = Buffer.allocUnsafe(Math.max(this.off + extra, 2 * this.buf.length));
     this.buf.copy(bigger, 0, 0, this.off);
@@ -167,18 +187,16 @@ export function assemblePayload(
   const mark = s.masqueradeMark;
   const w = new PayloadWriter(2 * sizeHint);
 
-  // ---- scratch: every nat chain other than KUBE-NODEPORTS/KUBE-SERVICES, its chain line and its
-  // rules, in plan order; span k is [at[2k], at[2k+1]) for the line, [at[2k+1], at[2k+2]) for the rules.
+  // ---- scratch: the rules of every nat chain other than KUBE-NODEPORTS/KUBE-SERVICES, in plan
+  // order; chain k's rules are [at[k], at[k+1]). Chain lines are written later, from the names.
   let n = 2 + deleted.length;
   for (const p of written) n += p.chains.length;
   const names = new Array<string>(n);
-  const at = new Int32Array(2 * n + 1);
+  const at = new Int32Array(n + 1);
   let k = 0;
   const line = (name: string) => {
     names[k] = name;
-    at[2 * k] = w.offset;
-    w.s(':'); w.s(name); w.s(' - [0:0]\n');
-    at[2 * k + 1] = w.offset;
+    at[k] = w.offset;
   };
   line('KUBE-MARK-MASQ');
   w.s(`-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}\n`);
@@ -198,7 +216,7 @@ export function assemblePayload(
   }
   // Deleted chains are never also written (a chain is active or stale, not both).
   for (const c of deleted) { line(c); k++; }
-  at[2 * n] = w.offset;
+  at[n] = w.offset;
   const order = sortedOrder(names);
   const from = w.offset;
 
@@ -227,10 +245,7 @@ export function assemblePayload(
 
   // ---- nat ----
   w.s('*nat\n' + chainLine('KUBE-NODEPORTS') + chainLine('KUBE-SERVICES'));
-  for (let i = 0; i < n; i++) {
-    const j = order[i]!;
-    w.copy(at[2 * j]!, at[2 * j + 1]!);
-  }
+  for (let i = 0; i < n; i++) w.chainDecl(names[order[i]!]!);
   addAll(w, top.natNodePorts);
   addAll(w, top.natServices);
   natRulesWritten += top.natCount;
@@ -239,7 +254,7 @@ export function assemblePayload(
   natRulesWritten += 1;
   for (let i = 0; i < n; i++) {
     const j = order[i]!;
-    const a = at[2 * j + 1]!, b = at[2 * j + 2]!;
+    const a = at[j]!, b = at[j + 1]!;
     if (b > a) w.copy(a, b);
   }
   for (const c of deleted) w.s(`-X ${c}\n`);
