@@ -58,7 +58,7 @@ test('kubescale report: merges files (schema + run output) into index.html, repo
     second.bench = [second.bench[1]!];
     writeResults(join(dir, 'b'), second);
     const out = join(dir, 'out');
-    execFileSync(process.execPath, [BIN, 'report', join(dir, 'a', 'results.json'), join(dir, 'run.json'), join(dir, 'b', 'results.json'), '--out', out], { stdio: 'pipe' });
+    execFileSync(process.execPath, [BIN, 'report', join(dir, 'a', 'results.json'), join(dir, 'run.json'), join(dir, 'b'), '--out', out], { stdio: 'pipe' });
     for (const f of ['index.html', 'report.md', 'results.json', 'results.msgpack']) assert.ok(existsSync(join(out, f)), f);
     const merged = readResults(join(out, 'results.json'));
     assert.equal(merged.command, 'report');
