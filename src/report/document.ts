@@ -4,7 +4,7 @@
 
 import { costCurveSpec, compareQualitySpec, compareSpec, networkSpec, suiteBarSpec, throughputSpec, type ChartSpec } from './charts.js';
 import { fmtFigure, fmtNum, fmtParams, unitLabel } from './format.js';
-import { PUBLISHED_SCHEDULER, SLOS, placeResults, type Placement } from './guidance.js';
+import { PUBLISHED_SCHEDULER, SLOS, placeResults, primaryFigure, type Placement } from './guidance.js';
 import type { BenchSuite, CompareResult, Results, RunResult } from './schema.js';
 
 export type Block =
@@ -108,6 +108,22 @@ function networkSection(p: Placement): Section {
   };
 }
 
+/** "n=21, 3.00 - 3.30 ms" over the raw samples of the case's headline figure (else its first sampled one). */
+function sampleSpread(c: BenchSuite['cases'][number]): string {
+  if (!c.samples) return '-';
+  const f = c.primary !== undefined && c.samples[c.primary] ? c.primary : Object.keys(c.samples)[0];
+  const xs = f === undefined ? [] : c.samples[f]!;
+  if (xs.length === 0) return '-';
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const unit = unitLabel(f!);
+  return `n=${xs.length}, ${fmtNum(lo)} - ${fmtNum(hi)}${unit ? ` ${unit}` : ''}${f !== primaryFigure(c) ? ` (${f})` : ''}`;
+}
+
 function suiteSection(s: BenchSuite, index: number): Section {
   const blocks: Block[] = [];
   const status = `status: ${s.status}${s.quick ? ' (quick)' : ''}`;
@@ -117,13 +133,13 @@ function suiteSection(s: BenchSuite, index: number): Section {
     for (const c of s.cases) for (const f of Object.keys(c.figures)) if (!figs.includes(f)) figs.push(f);
     blocks.push({
       kind: 'table',
-      head: ['case', 'params', ...figs.map((f) => (unitLabel(f) ? `${f} (${unitLabel(f)})` : f)), 'samples'],
+      head: ['case', 'params', ...figs.map((f) => (unitLabel(f) ? `${f} (${unitLabel(f)})` : f)), 'raw samples: n, min - max'],
       align: ['l', 'l', ...figs.map(() => 'r' as const), 'r'],
       rows: s.cases.map((c) => [
         c.name + (c.status && c.status !== 'completed' ? ` (${c.status}${c.note ? `: ${c.note}` : ''})` : ''),
         fmtParams(c.params),
         ...figs.map((f) => (c.figures[f] === undefined ? '-' : fmtNum(c.figures[f]!))),
-        c.samples ? String(Object.values(c.samples).reduce((n, v) => n + v.length, 0)) : '-',
+        sampleSpread(c),
       ]),
     });
   }
