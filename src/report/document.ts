@@ -47,8 +47,8 @@ function environmentSection(r: Results): Section {
 
 function guidanceSection(p: Placement): Section {
   const rows = p.envelope.map((e) => [
-    e.quantity,
-    fmtNum(e.limit) + (e.note ? ` (${e.note})` : ''),
+    e.quantity + (e.note ? ` (${e.note})` : ''),
+    fmtNum(e.limit),
     e.sizeRun === null ? '-' : fmtNum(e.sizeRun),
     e.source ?? '-',
     e.cost ?? '-',

@@ -16,6 +16,7 @@ table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: 13px; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; vertical-align: top; max-width: 32rem; overflow-wrap: break-word; }
 th { background: #f6f8fa; text-align: left; } td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.bad { color: #b42318; font-weight: 600; }
+div.wide { overflow-x: auto; }
 figure.chart { margin: .8rem 0 1.4rem; } figure.chart figcaption { font-size: 12px; color: #57606a; }
 nav ul { columns: 2; font-size: 13px; }
 `;
@@ -32,7 +33,7 @@ function block(b: Block, svgs: Map<string, string>): string {
         const cls = [b.align?.[i] === 'r' ? 'r' : '', /^(OUTSIDE|.* FAIL$)/.test(c) ? 'bad' : ''].filter(Boolean).join(' ');
         return `<td${cls ? ` class="${cls}"` : ''}>${htmlEscape(c)}</td>`;
       }).join('')}</tr>`);
-      return `<table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>`;
+      return `<div class="wide"><table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>`;
     }
     case 'chart':
       return `<figure class="chart" id="${htmlEscape(b.id)}" data-chart="${htmlEscape(b.id)}">${svgs.get(b.id)!}<figcaption>${htmlEscape(b.title)}</figcaption></figure>`;
