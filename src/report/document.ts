@@ -60,13 +60,13 @@ function guidanceSection(p: Placement): Section {
     { kind: 'table', head: ['quantity', 'limit', 'size run', 'run', 'measured cost there', 'fitted cost at the limit', 'envelope'], rows, align: ['l', 'r', 'r', 'l', 'r', 'l', 'l'] },
   ];
   if (p.clusters.length > 0) {
-    blocks.push({ kind: 'para', text: 'Simulated clusters against the whole envelope (every limit must hold):' });
+    blocks.push({ kind: 'para', text: 'Every measured run against the whole envelope (every limit must hold; - = not part of that run):' });
     blocks.push({
       kind: 'table',
-      head: ['run', 'nodes', 'pods', 'max pods per node', 'containers', 'envelope'],
-      align: ['l', 'r', 'r', 'r', 'r', 'l'],
+      head: ['run', 'nodes', 'pods', 'max pods per node', 'containers', 'services', 'endpoints per service', 'envelope'],
+      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
       rows: p.clusters.map((c) => [c.source, fmtOrDash(c.sizes.nodes), fmtOrDash(c.sizes.pods), fmtOrDash(c.sizes.podsPerNode), fmtOrDash(c.sizes.containers),
-        c.exceeded.length === 0 ? 'inside' : `OUTSIDE: ${c.exceeded.join(', ')}`]),
+        fmtOrDash(c.sizes.services), fmtOrDash(c.sizes.endpointsPerService), c.exceeded.length === 0 ? 'inside' : `OUTSIDE: ${c.exceeded.join(', ')}`]),
     });
   }
   blocks.push({ kind: 'para', text: `SLOs (not simulated: no API server): ${SLOS.map((s) => `${s.slo} ${s.target}`).join('; ')}; all assume churn <= 20 changes/s.` });
@@ -92,7 +92,7 @@ function throughputSection(p: Placement): Section | null {
     blocks: [
       { kind: 'para', text: 'SchedulingThroughput Average (pods/s) of each run beside the scheduler_perf threshold of upstream kube-scheduler (real scheduler with an API server, 5,000 nodes unless stated). Ours is a simulation without an API server: a ratio compares the scheduling decisions\' cost only.' },
       { kind: 'table', head: ['run', 'params', 'ours pods/s', 'upstream threshold pods/s', 'upstream size (nodes/init pods/measured pods)', 'ours / upstream', 'workload threshold'], rows, align: ['l', 'l', 'r', 'r', 'l', 'r', 'l'] },
-      ...(p.shortRuns > 0 ? [{ kind: 'para' as const, text: `${p.shortRuns} run(s) labelled short (integration sizes) are left out here and in the clusters table; they are listed with their suite.` }] : []),
+      ...(p.shortRuns > 0 ? [{ kind: 'para' as const, text: `${p.shortRuns} run(s) labelled short (integration sizes) are left out here and in the envelope table of runs; they are listed with their suite.` }] : []),
       { kind: 'chart', id: 'chart-throughput', title: 'Scheduling throughput vs upstream thresholds', spec: throughputSpec(p.throughput) },
       { kind: 'list', items: [...PUBLISHED_SCHEDULER] },
     ],

@@ -222,7 +222,7 @@ export interface Placement {
   envelope: EnvelopeRow[];
   /** Runs labelled `short` (integration sizes): left out of the clusters and throughput tables. */
   shortRuns: number;
-  /** Runs whose whole simulated cluster was measured: inside the envelope or which limits it exceeds. */
+  /** Every measured run or case with some size on the envelope's quantities: inside, or which limits it exceeds. */
   clusters: { source: string; sizes: Sizes; exceeded: LimitKey[] }[];
   throughput: ThroughputRow[];
   network: NetworkRow[];
@@ -290,7 +290,7 @@ export function placeResults(results: Results): Placement {
     };
   });
   const clusters = obs
-    .filter((o) => !o.short && o.sizes.nodes !== undefined && o.sizes.pods !== undefined)
+    .filter((o) => !o.short && ENVELOPE.some((l) => o.sizes[l.key] !== undefined))
     .map((o) => ({ source: o.source, sizes: o.sizes, exceeded: ENVELOPE.filter((l) => (o.sizes[l.key] ?? 0) > l.limit).map((l) => l.key) }));
   const throughput: ThroughputRow[] = [];
   let shortRuns = 0;
