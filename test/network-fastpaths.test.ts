@@ -8,7 +8,7 @@ import { EndpointSliceCache } from '../src/network/endpoint-cache.js';
 import { isIPv4 } from '../src/network/ip.js';
 import { IptablesProxier } from '../src/network/iptables/proxier.js';
 import { PayloadWriter } from '../src/network/iptables/restore.js';
-import { planPort, renderChain } from '../src/network/iptables/rules.js';
+import { planChains, planPort, renderChain } from '../src/network/iptables/rules.js';
 import { servicePortInfos } from '../src/network/service.js';
 import type { EndpointSlice } from '../src/k8s/types.js';
 import { clusterIPService, ipRange, sliceFor } from './network-fixtures.js';
@@ -97,15 +97,18 @@ test('single-call rule writers write what the piecewise writers write', () => {
   const settings = new IptablesProxier({ nodeName: 'n1', clusterCIDR: '10.0.0.0/8' }).settings;
   const plan = planPort(settings, info, cache.endpoints('ns/web').get('p443/TCP')!);
   assert.equal(plan.ascii, true);
-  assert.ok(plan.chains.length >= 6, `chains: ${plan.chains.join(' ')}`);
+  const chains = planChains(plan);
+  assert.equal(chains.length, plan.chainCount);
+  assert.ok(chains.length >= 6, `chains: ${chains.join(' ')}`);
+  assert.ok(chains.slice(plan.fixedChains.length).every((c) => /^KUBE-SEP-[A-Z2-7]{16}$/.test(c)), chains.join(' '));
   const slow = { ...plan, ascii: false };
   for (const large of [false, true]) {
-    for (let i = 0; i < plan.chains.length; i++) {
+    for (let i = 0; i < plan.chainCount; i++) {
       const w1 = new PayloadWriter(), w2 = new PayloadWriter();
       renderChain(w1, settings, plan, i, large);
       const fast = w1.finish().text;
       renderChain(w2, settings, slow, i, large);
-      assert.equal(fast, w2.finish().text, `${plan.chains[i]} large=${large}`);
+      assert.equal(fast, w2.finish().text, `${chains[i]} large=${large}`);
       assert.ok(fast.length > 0);
     }
   }

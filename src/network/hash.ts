@@ -153,6 +153,17 @@ export function prefixedHash16Of(prefix: string, a: string, b: string, c: string
   return flat(prefix + base32Of80());
 }
 
+/** Writes the 16 characters of hash16(a + b + c) as ASCII bytes at dst[off..off+16). */
+export function hash16Into(a: string, b: string, c: string, dst: Uint8Array, off: number): void {
+  digest(put(c, put(b, put(a, 0))));
+  const x = H[0]! >>> 0, y = H[1]! >>> 0, z = H[2]! >>> 16;
+  const k = B32C;
+  dst[off] = k[x >>> 27]!; dst[off + 1] = k[(x >>> 22) & 31]!; dst[off + 2] = k[(x >>> 17) & 31]!; dst[off + 3] = k[(x >>> 12) & 31]!;
+  dst[off + 4] = k[(x >>> 7) & 31]!; dst[off + 5] = k[(x >>> 2) & 31]!; dst[off + 6] = k[((x & 3) << 3) | (y >>> 29)]!; dst[off + 7] = k[(y >>> 24) & 31]!;
+  dst[off + 8] = k[(y >>> 19) & 31]!; dst[off + 9] = k[(y >>> 14) & 31]!; dst[off + 10] = k[(y >>> 9) & 31]!; dst[off + 11] = k[(y >>> 4) & 31]!;
+  dst[off + 12] = k[((y & 15) << 1) | (z >>> 15)]!; dst[off + 13] = k[(z >>> 10) & 31]!; dst[off + 14] = k[(z >>> 5) & 31]!; dst[off + 15] = k[z & 31]!;
+}
+
 /** base32(sha256(text))[:8], the nftables chain-name hash. */
 export function hash8(text: string): string {
   return hash16(text).slice(0, 8);

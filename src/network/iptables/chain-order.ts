@@ -29,34 +29,58 @@ function prefixOf(name: string): number {
   }
 }
 
+/** The 33-bit sort key of one of our chain names (prefix rank, first 6 hash characters), or -1. */
+export function chainKey(name: string): number {
+  const p = prefixOf(name);
+  if (p < 0) return -1;
+  const at = p & 15;
+  return at > 0 ? hashKey(name, at, p >> 4) : (p >> 4) * HASH_BITS;
+}
+
+/** The sort key of "KUBE-SEP-" + hashes.substr(off, 16), or -1. */
+export function sepKey(hashes: string, off: number): number {
+  return hashKey(hashes, off, 4);
+}
+
+function hashKey(text: string, at: number, rank: number): number {
+  if (text.length < at + 6) return -1;
+  let h = 0;
+  for (let k = 0; k < 6; k++) {
+    const c = text.charCodeAt(at + k);
+    const r = c < 128 ? ASCII_RANK[c]! : -1;
+    if (r < 0) return -1;
+    h = h * 32 + r;
+  }
+  return rank * HASH_BITS + h;
+}
+
 /** Returns the indices of names in ascending (byte-wise) name order. */
 export function sortedOrder(names: readonly string[]): Uint32Array {
-  const n = names.length;
+  const keys = new Float64Array(names.length);
+  for (let i = 0; i < names.length; i++) keys[i] = chainKey(names[i]!);
+  return sortedOrderByKeys(keys, (i) => names[i]!);
+}
+
+/**
+ * Indices in ascending name order, given each name's key (chainKey/sepKey; -1 for a name that is
+ * not one of ours) and the names themselves, which are only made for keys that collide (or for
+ * the string-sort fallback). `keys` is overwritten.
+ */
+export function sortedOrderByKeys(keys: Float64Array, nameAt: (i: number) => string): Uint32Array {
+  const n = keys.length;
   const out = new Uint32Array(n);
   const fallback = () => {
+    const names = Array.from({ length: n }, (_, i) => nameAt(i));
     const idx = Array.from({ length: n }, (_, i) => i);
     idx.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
     out.set(idx);
     return out;
   };
   if (n >= INDEX_BITS) return fallback();
-  const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const name = names[i]!;
-    const p = prefixOf(name);
-    if (p < 0) return fallback();
-    let h = 0;
-    const at = p & 15;
-    if (at > 0) {
-      if (name.length < at + 6) return fallback();
-      for (let k = 0; k < 6; k++) {
-        const c = name.charCodeAt(at + k);
-        const r = c < 128 ? ASCII_RANK[c]! : -1;
-        if (r < 0) return fallback();
-        h = h * 32 + r;
-      }
-    }
-    keys[i] = ((p >> 4) * HASH_BITS + h) * INDEX_BITS + i;
+    const key = keys[i]!;
+    if (key < 0) return fallback();
+    keys[i] = key * INDEX_BITS + i;
   }
   keys.sort();
   for (let i = 0; i < n; i++) out[i] = keys[i]! % INDEX_BITS;
@@ -67,7 +91,8 @@ export function sortedOrder(names: readonly string[]): Uint32Array {
     while (j < n && Math.floor(keys[j]! / INDEX_BITS) === hi) j++;
     if (j - i > 1) {
       const run = Array.from(out.subarray(i, j));
-      run.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+      const names = new Map(run.map((x) => [x, nameAt(x)]));
+      run.sort((a, b) => (names.get(a)! < names.get(b)! ? -1 : names.get(a)! > names.get(b)! ? 1 : 0));
       out.set(run, i);
     }
     i = j;

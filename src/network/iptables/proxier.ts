@@ -20,7 +20,7 @@ import type { IPFamily } from '../ip.js';
 import { serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
 import { OrderedPorts } from './ordered-ports.js';
 import { assemblePayload } from './restore.js';
-import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, planPort, type PortPlan, type RuleSettings } from './rules.js';
+import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, planChains, planPort, type PortPlan, type RuleSettings } from './rules.js';
 
 export interface ProxierOptions {
   nodeName: string;
@@ -300,7 +300,7 @@ export class IptablesProxier {
         this.totalEndpoints += plan.endpointCount;
         if (plan.noLocalInternal) this.noLocalInternal++;
         if (plan.noLocalExternal) this.noLocalExternal++;
-        if (this.staleChains.size) for (const c of plan.chains) this.staleChains.delete(c);
+        if (this.staleChains.size) for (const c of planChains(plan)) this.staleChains.delete(c);
         if (!bulk) this.ordered.insert(p);
         next.push(p);
       }
@@ -319,7 +319,7 @@ export class IptablesProxier {
   private retire(p: PortState, bulk: boolean): void {
     if (!bulk) this.ordered.remove(p);
     const plan = p.plan;
-    for (const c of plan.chains) this.staleChains.add(c);
+    for (const c of planChains(plan)) this.staleChains.add(c);
     this.natPortRules -= portNatRules(plan);
     this.totalEndpoints -= plan.endpointCount;
     if (plan.noLocalInternal) this.noLocalInternal--;

@@ -9,7 +9,7 @@
 // order instead jumps across the heap and costs 4-5x more) into a scratch area at the start of the
 // buffer, then copied (copyWithin) in name order behind it.
 
-import { sortedOrder } from './chain-order.js';
+import { chainKey, sepKey, sortedOrderByKeys } from './chain-order.js';
 import type { PortPlan, RuleSettings } from './rules.js';
 import { CT_STATE_INVALID_COUNTER, renderChain } from './rules.js';
 
@@ -21,6 +21,15 @@ const MAX_SPARE = 256 << 20;
 /** Writes the ASCII string s at o; returns the new offset (the caller has checked the room). */
 function put(buf: Buffer, o: number, s: string): number {
   for (let i = 0, n = s.length; i < n; i++) buf[o++] = s.charCodeAt(i);
+  return o;
+}
+
+/** Writes "KUBE-SEP-" and the 16 hash characters at hashes[hoff..]. */
+function putSep(buf: Buffer, o: number, hashes: string, hoff: number): number {
+  buf[o] = 75; buf[o + 1] = 85; buf[o + 2] = 66; buf[o + 3] = 69; buf[o + 4] = 45; // KUBE-
+  buf[o + 5] = 83; buf[o + 6] = 69; buf[o + 7] = 80; buf[o + 8] = 45; // SEP-
+  o += 9;
+  for (let i = 0; i < 16; i++) buf[o++] = hashes.charCodeAt(hoff + i);
   return o;
 }
 
@@ -64,36 +73,45 @@ export class PayloadWriter {
     this.off = off;
   }
 
-  /** An endpoint chain's two rules (ASCII pieces only; `comment` is '' or " -m comment --comment NAME"):
+  /** An endpoint chain's two rules (ASCII pieces only; SEP is "KUBE-SEP-" + hashes[hoff, hoff+16);
+   *  `comment` is '' or " -m comment --comment NAME"):
    *  -A SEP<comment> -s IP -j KUBE-MARK-MASQ
    *  -A SEP<comment>[ -m recent --name SEP --set] PP -j DNAT --to-destination IP:PORT
    *  One capacity check and no call per piece: these are ~10^5 chains per full sync. */
-  sepRules(chain: string, comment: string, ip: string, recent: boolean, pp: string, str: string): void {
-    const need = 3 * chain.length + 2 * comment.length + ip.length + pp.length + str.length + 96;
+  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, str: string): void {
+    const need = 2 * comment.length + ip.length + pp.length + str.length + 192;
     if (this.off + need > this.buf.length) this.grow(need);
     const buf = this.buf;
     let o = put(buf, this.off, '-A ');
-    o = put(buf, o, chain); o = put(buf, o, comment); o = put(buf, o, ' -s '); o = put(buf, o, ip);
-    o = put(buf, o, ' -j KUBE-MARK-MASQ\n-A '); o = put(buf, o, chain); o = put(buf, o, comment);
-    if (recent) { o = put(buf, o, ' -m recent --name '); o = put(buf, o, chain); o = put(buf, o, ' --set'); }
+    o = putSep(buf, o, hashes, hoff); o = put(buf, o, comment); o = put(buf, o, ' -s '); o = put(buf, o, ip);
+    o = put(buf, o, ' -j KUBE-MARK-MASQ\n-A '); o = putSep(buf, o, hashes, hoff); o = put(buf, o, comment);
+    if (recent) { o = put(buf, o, ' -m recent --name '); o = putSep(buf, o, hashes, hoff); o = put(buf, o, ' --set'); }
     buf[o++] = 32; o = put(buf, o, pp); o = put(buf, o, ' -j DNAT --to-destination '); o = put(buf, o, str);
     buf[o++] = 10;
     this.off = o;
   }
 
-  /** A policy chain's jump to an endpoint chain (ASCII pieces only; `comment` is '' or
-   *  ' -m comment --comment "NAME -> ', followed by `str` and '"'; `prob` '' for the last one). */
-  jumpRule(chain: string, comment: string, str: string, prob: string, target: string): void {
-    const need = chain.length + comment.length + str.length + prob.length + target.length + 64;
+  /** A policy chain's jump to endpoint chain "KUBE-SEP-" + hashes[hoff, hoff+16) (ASCII pieces only;
+   *  `comment` is '' or ' -m comment --comment "NAME -> ', followed by `str` and '"'; `prob` '' for the last one). */
+  jumpRule(chain: string, comment: string, str: string, prob: string, hashes: string, hoff: number): void {
+    const need = chain.length + comment.length + str.length + prob.length + 96;
     if (this.off + need > this.buf.length) this.grow(need);
     const buf = this.buf;
     let o = put(buf, this.off, '-A ');
     o = put(buf, o, chain);
     if (comment) { o = put(buf, o, comment); o = put(buf, o, str); buf[o++] = 34; }
     if (prob) { o = put(buf, o, ' -m statistic --mode random --probability '); o = put(buf, o, prob); }
-    o = put(buf, o, ' -j '); o = put(buf, o, target);
+    o = put(buf, o, ' -j '); o = putSep(buf, o, hashes, hoff);
     buf[o++] = 10;
     this.off = o;
+  }
+
+  /** ":KUBE-SEP-<hashes[hoff, hoff+16)> - [0:0]\n" */
+  chainDeclSep(hashes: string, hoff: number): void {
+    if (this.off + 48 > this.buf.length) this.grow(48);
+    const buf = this.buf;
+    buf[this.off] = 58;
+    this.off = put(buf, putSep(buf, this.off + 1, hashes, hoff), ' - [0:0]\n');
   }
 
   /** ":NAME - [0:0]\n" */
@@ -189,13 +207,18 @@ export function assemblePayload(
 
   // ---- scratch: the rules of every nat chain other than KUBE-NODEPORTS/KUBE-SERVICES, in plan
   // order; chain k's rules are [at[k], at[k+1]). Chain lines are written later, from the names.
+  // Chain k is a fixed or deleted chain named names[k], or endpoint chain sepOff[k]/16 of sepPlan[k].
   let n = 2 + deleted.length;
-  for (const p of written) n += p.chains.length;
-  const names = new Array<string>(n);
+  for (const p of written) n += p.chainCount;
+  const names = new Array<string | undefined>(n);
+  const sepPlan = new Array<PortPlan | undefined>(n);
+  const sepOff = new Int32Array(n);
+  const keys = new Float64Array(n);
   const at = new Int32Array(n + 1);
   let k = 0;
   const line = (name: string) => {
     names[k] = name;
+    keys[k] = chainKey(name);
     at[k] = w.offset;
   };
   line('KUBE-MARK-MASQ');
@@ -207,9 +230,16 @@ export function assemblePayload(
   k++;
   let natRulesWritten = 4;
   for (const p of written) {
-    const cs = p.chains;
-    for (let i = 0; i < cs.length; i++, k++) {
-      line(cs[i]!);
+    const fixed = p.fixedChains, nFixed = fixed.length, hashes = p.sepHashes;
+    for (let i = 0; i < p.chainCount; i++, k++) {
+      if (i < nFixed) line(fixed[i]!);
+      else {
+        const hoff = 16 * (i - nFixed);
+        sepPlan[k] = p;
+        sepOff[k] = hoff;
+        keys[k] = sepKey(hashes, hoff);
+        at[k] = w.offset;
+      }
       renderChain(w, s, p, i, largeClusterMode);
     }
     natRulesWritten += p.chainRuleCount;
@@ -217,7 +247,7 @@ export function assemblePayload(
   // Deleted chains are never also written (a chain is active or stale, not both).
   for (const c of deleted) { line(c); k++; }
   at[n] = w.offset;
-  const order = sortedOrder(names);
+  const order = sortedOrderByKeys(keys, (j) => names[j] ?? 'KUBE-SEP-' + sepPlan[j]!.sepHashes.substr(sepOff[j]!, 16));
   const from = w.offset;
 
   // ---- filter ----
@@ -245,7 +275,12 @@ export function assemblePayload(
 
   // ---- nat ----
   w.s('*nat\n' + chainLine('KUBE-NODEPORTS') + chainLine('KUBE-SERVICES'));
-  for (let i = 0; i < n; i++) w.chainDecl(names[order[i]!]!);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    const name = names[j];
+    if (name !== undefined) w.chainDecl(name);
+    else w.chainDeclSep(sepPlan[j]!.sepHashes, sepOff[j]!);
+  }
   addAll(w, top.natNodePorts);
   addAll(w, top.natServices);
   natRulesWritten += top.natCount;

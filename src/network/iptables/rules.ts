@@ -4,7 +4,7 @@
 // the proxier and reused until the service port or its endpoints change.
 
 import type { EndpointInfo } from '../endpoint-cache.js';
-import { flat, prefixedHash16Of } from '../hash.js';
+import { flat, hash16Into, prefixedHash16Of } from '../hash.js';
 import { cidrContains } from '../ip.js';
 import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from '../service.js';
 import { categorizeEndpoints } from '../topology.js';
@@ -53,10 +53,14 @@ export interface PortPlan {
   filterExternal: string[];
   filterNodePorts: string[];
   filterFirewall: string[];
-  /** The port's own nat chains in generation order: the fixed ones (EXT, FW, SVC, SVL, see
-   *  `kinds`), then one KUBE-SEP per reachable endpoint. */
-  chains: string[];
+  /** The port's own nat chains in generation order: `chainCount` of them, the fixed ones (EXT,
+   *  FW, SVC, SVL, see `kinds`), then one KUBE-SEP per reachable endpoint, whose names are
+   *  "KUBE-SEP-" + 16 characters of `sepHashes` each (one string per port rather than ~10^5
+   *  name strings per proxier: see chainNameOf / planChains for the names). */
+  fixedChains: string[];
   kinds: ChainKind[];
+  sepHashes: string;
+  chainCount: number;
   chainRuleCount: number;
   /** len(endpointsMap[svcPort]), for the large-cluster threshold. */
   endpointCount: number;
@@ -65,9 +69,10 @@ export interface PortPlan {
   // ---- what renderChain needs ----
   pp: string;
   clusterEndpoints: readonly EndpointInfo[];
-  clusterSep: readonly string[];
+  /** Index into `reachable` (and `sepHashes`) of each cluster endpoint; null: the same order. */
+  clusterSep: readonly number[] | null;
   localEndpoints: readonly EndpointInfo[];
-  localSep: readonly string[];
+  localSep: readonly number[] | null;
   reachable: readonly EndpointInfo[];
   hasInternalEndpoints: boolean;
   hasExternalEndpoints: boolean;
@@ -94,9 +99,32 @@ export function endpointChainName(info: ServicePortInfo, ep: EndpointInfo): stri
   return prefixedHash16Of('KUBE-SEP-', info.nameString, info.proto, ep.str);
 }
 
-function chainNames(info: ServicePortInfo, eps: readonly EndpointInfo[]): string[] {
-  const out = new Array<string>(eps.length);
-  for (let i = 0; i < eps.length; i++) out[i] = endpointChainName(info, eps[i]!);
+let hashScratch = Buffer.allocUnsafe(16 * 256);
+
+/** The 16-character hashes of the endpoints' chain names, concatenated in one flat string. */
+function chainHashes(info: ServicePortInfo, eps: readonly EndpointInfo[]): string {
+  const n = eps.length;
+  if (n === 0) return '';
+  if (hashScratch.length < 16 * n) hashScratch = Buffer.allocUnsafe(32 * n);
+  for (let i = 0; i < n; i++) hash16Into(info.nameString, info.proto, eps[i]!.str, hashScratch, 16 * i);
+  return hashScratch.toString('latin1', 0, 16 * n);
+}
+
+/** Name of the plan's endpoint chain e (index into `reachable`). */
+export function sepChainName(p: PortPlan, e: number): string {
+  return 'KUBE-SEP-' + p.sepHashes.substr(16 * e, 16);
+}
+
+/** Name of the plan's chain i (0 <= i < chainCount). */
+export function chainNameOf(p: PortPlan, i: number): string {
+  const nFixed = p.fixedChains.length;
+  return i < nFixed ? p.fixedChains[i]! : sepChainName(p, i - nFixed);
+}
+
+/** All the plan's chain names, in generation order. */
+export function planChains(p: PortPlan): string[] {
+  const out = new Array<string>(p.chainCount);
+  for (let i = 0; i < p.chainCount; i++) out[i] = chainNameOf(p, i);
   return out;
 }
 
@@ -140,9 +168,9 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
 
   const out: PortPlan = {
     info: svc, endpoints: allEndpoints, natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], filterNodePorts: [],
-    filterFirewall: [], chains: [], kinds: [], chainRuleCount: 0, endpointCount: allEndpoints.length,
+    filterFirewall: [], fixedChains: [], kinds: [], sepHashes: '', chainCount: 0, chainRuleCount: 0, endpointCount: allEndpoints.length,
     noLocalInternal: false, noLocalExternal: false,
-    pp, clusterEndpoints, clusterSep: [], localEndpoints, localSep: [], reachable: allReachableEndpoints,
+    pp, clusterEndpoints, clusterSep: null, localEndpoints, localSep: null, reachable: allReachableEndpoints,
     hasInternalEndpoints, hasExternalEndpoints, internalTrafficChain, externalPolicyChain,
     ascii: isAscii(name) && isAscii(pp), sepComment: undefined, jumpComment: undefined,
   };
@@ -221,12 +249,12 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
   // Rules are counted here (sync_proxy_rules_iptables_total) whether or not they are written.
   const masqInternal = hasInternalEndpoints && (s.masqueradeAll || !!s.clusterCIDR) ? 1 : 0;
   if (usesExternalTrafficChain) {
-    out.chains.push(externalTrafficChain);
+    out.fixedChains.push(externalTrafficChain);
     out.kinds.push(ChainKind.EXT);
     out.chainRuleCount += (!svc.externalPolicyLocal ? 1 : s.clusterCIDR ? 3 : 2) + (hasExternalEndpoints ? 1 : 0);
   }
   if (usesFWChain) {
-    out.chains.push(fwChain);
+    out.fixedChains.push(fwChain);
     out.kinds.push(ChainKind.FW);
     let allowFromNode = false;
     for (const cidr of svc.loadBalancerSourceRanges) if (s.nodeIP && cidrContains(cidr, s.nodeIP)) allowFromNode = true;
@@ -234,12 +262,12 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
   }
   const perEndpoint = svc.sessionAffinityClientIP ? 2 : 1;
   if (usesClusterPolicyChain) {
-    out.chains.push(clusterPolicyChain);
+    out.fixedChains.push(clusterPolicyChain);
     out.kinds.push(ChainKind.SVC);
     out.chainRuleCount += perEndpoint * clusterEndpoints.length;
   }
   if (usesLocalPolicyChain) {
-    out.chains.push(localPolicyChain);
+    out.fixedChains.push(localPolicyChain);
     out.kinds.push(ChainKind.SVL);
     out.chainRuleCount += perEndpoint * localEndpoints.length;
   }
@@ -247,12 +275,12 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
   // that chain is not declared, which it never is without endpoints).
   out.chainRuleCount += masqInternal;
 
-  // Endpoint chains: one name per reachable endpoint, shared with the policy chains' jumps.
-  const reachableSep = chainNames(svc, allReachableEndpoints);
-  out.chains = out.chains.concat(reachableSep);
+  // Endpoint chains: one hash per reachable endpoint, shared with the policy chains' jumps.
+  out.sepHashes = chainHashes(svc, allReachableEndpoints);
+  out.chainCount = out.fixedChains.length + allReachableEndpoints.length;
   out.chainRuleCount += 2 * allReachableEndpoints.length;
-  out.clusterSep = clusterEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(clusterEndpoints, allReachableEndpoints, reachableSep);
-  out.localSep = localEndpoints === allReachableEndpoints ? reachableSep : sepNamesOf(localEndpoints, allReachableEndpoints, reachableSep);
+  out.clusterSep = clusterEndpoints === allReachableEndpoints ? null : sepIndexOf(clusterEndpoints, allReachableEndpoints);
+  out.localSep = localEndpoints === allReachableEndpoints ? null : sepIndexOf(localEndpoints, allReachableEndpoints);
 
   // Template literals are ropes (ConsStrings); the always-rewritten lines are re-joined on every
   // sync, so flatten them once here (charCodeAt flattens in place) instead of on every join.
@@ -268,6 +296,7 @@ export function planPort(s: RuleSettings, svc: ServicePortInfo, allEndpoints: re
   out.filterNodePorts = compact(out.filterNodePorts);
   out.filterFirewall = compact(out.filterFirewall);
   out.kinds = sharedKinds(out.kinds);
+  out.fixedChains = out.fixedChains.length ? out.fixedChains.slice() : NO_LINES;
   return out;
 }
 
@@ -281,11 +310,11 @@ function sharedKinds(k: ChainKind[]): ChainKind[] {
   return shared;
 }
 
-/** Chain names of `eps` (a subset of `all`, whose names are `names`), without hashing again. */
-function sepNamesOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[], names: readonly string[]): string[] {
+/** Where each of `eps` (a subset of `all`) is in `all`, so their chain names need no hashing again. */
+function sepIndexOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[]): number[] {
   if (eps.length === 0) return [];
-  const byStr = new Map<string, string>();
-  for (let i = 0; i < all.length; i++) byStr.set(all[i]!.str, names[i]!);
+  const byStr = new Map<string, number>();
+  for (let i = 0; i < all.length; i++) byStr.set(all[i]!.str, i);
   return eps.map((ep) => byStr.get(ep.str)!);
 }
 
@@ -293,8 +322,8 @@ function sepNamesOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[], 
 export interface TextSink {
   s(text: string): void;
   /** The hot rules, written without a call per piece; only for ASCII pieces (PortPlan.ascii). */
-  sepRules(chain: string, comment: string, ip: string, recent: boolean, pp: string, str: string): void;
-  jumpRule(chain: string, comment: string, str: string, prob: string, target: string): void;
+  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, str: string): void;
+  jumpRule(chain: string, comment: string, str: string, prob: string, hashes: string, hoff: number): void;
 }
 
 const isAscii = (t: string): boolean => {
@@ -318,14 +347,15 @@ function jumpCommentOf(p: PortPlan): string {
 export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number, largeClusterMode: boolean): void {
   const svc = p.info;
   const name = svc.nameString;
-  const chain = p.chains[i]!;
   const nFixed = p.kinds.length;
   if (i >= nFixed) {
-    const ep = p.reachable[i - nFixed]!;
+    const e = i - nFixed;
+    const ep = p.reachable[e]!;
     if (p.ascii) {
-      w.sepRules(chain, largeClusterMode ? '' : sepCommentOf(p), ep.ip, svc.sessionAffinityClientIP, p.pp, ep.str);
+      w.sepRules(p.sepHashes, 16 * e, largeClusterMode ? '' : sepCommentOf(p), ep.ip, svc.sessionAffinityClientIP, p.pp, ep.str);
       return;
     }
+    const chain = sepChainName(p, e);
     // -A SEP [-m comment --comment name] -s ip -j KUBE-MARK-MASQ
     // -A SEP [-m comment --comment name] [-m recent --name SEP --set] pp -j DNAT --to-destination ip:port
     w.s('-A '); w.s(chain);
@@ -336,6 +366,7 @@ export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number
     w.s(' '); w.s(p.pp); w.s(' -j DNAT --to-destination '); w.s(ep.str); w.s('\n');
     return;
   }
+  const chain = p.fixedChains[i]!;
   switch (p.kinds[i]!) {
     case ChainKind.EXT: {
       if (!svc.externalPolicyLocal) {
@@ -376,11 +407,11 @@ export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number
 
 /** upstream writeServiceToEndpointRules */
 function serviceToEndpointRules(
-  w: TextSink, p: PortPlan, chain: string, name: string, svc: ServicePortInfo, eps: readonly EndpointInfo[], seps: readonly string[], largeClusterMode: boolean,
+  w: TextSink, p: PortPlan, chain: string, name: string, svc: ServicePortInfo, eps: readonly EndpointInfo[], seps: readonly number[] | null, largeClusterMode: boolean,
 ): void {
   if (svc.sessionAffinityClientIP) {
     for (let i = 0; i < eps.length; i++) {
-      const c = seps[i]!;
+      const c = sepChainName(p, seps ? seps[i]! : i);
       const comment = largeClusterMode ? '' : ` -m comment --comment "${name} -> ${eps[i]!.str}"`;
       w.s(`-A ${chain}${comment} -m recent --name ${c} --rcheck --seconds ${svc.stickyMaxAgeSeconds} --reap -j ${c}\n`);
     }
@@ -388,13 +419,14 @@ function serviceToEndpointRules(
   const n = eps.length;
   if (p.ascii) {
     const comment = largeClusterMode ? '' : jumpCommentOf(p);
-    for (let i = 0; i < n; i++) w.jumpRule(chain, comment, eps[i]!.str, i < n - 1 ? probability(n - i) : '', seps[i]!);
+    const h = p.sepHashes;
+    for (let i = 0; i < n; i++) w.jumpRule(chain, comment, eps[i]!.str, i < n - 1 ? probability(n - i) : '', h, 16 * (seps ? seps[i]! : i));
     return;
   }
   for (let i = 0; i < n; i++) {
     w.s('-A '); w.s(chain);
     if (!largeClusterMode) { w.s(' -m comment --comment "'); w.s(name); w.s(' -> '); w.s(eps[i]!.str); w.s('"'); }
     if (i < n - 1) { w.s(' -m statistic --mode random --probability '); w.s(probability(n - i)); }
-    w.s(' -j '); w.s(seps[i]!); w.s('\n');
+    w.s(' -j '); w.s(sepChainName(p, seps ? seps[i]! : i)); w.s('\n');
   }
 }
