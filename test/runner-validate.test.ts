@@ -150,16 +150,18 @@ test('a state built to break anti-affinity and spread is caught after a real run
   assert.ok(validateState(state).some((v) => v.kind === 'antiAffinity'));
 });
 
-test('kubescale run: table output, --out writes results.json and perf-dash.json, usage and input errors exit 2', () => {
+test('kubescale run: table output, --out writes the results schema (results.json, report.md, index.html) and perf-dash.json, usage and input errors exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'runner-cli-'));
   const table = execFileSync('node', [BIN, 'run', W('misc.yaml'), '--case', 'SchedulingBasic', '--workload', 'short', '--out', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   assert.match(table.split('\n')[0]!, /^TEST CASE\s+WORKLOAD\s+ENGINE\s+AVERAGE/);
   assert.match(table.split('\n')[1]!, /^SchedulingBasic\s+short\s+/);
-  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results: { params: unknown; threshold: unknown; passed: boolean }[]; environment: { cpus: number } };
-  assert.deepEqual(results.results[0]!.params, { initNodes: 5, initPods: 5, measurePods: 10 });
-  assert.equal(results.results[0]!.threshold, null);
-  assert.equal(results.results[0]!.passed, true);
-  assert.ok(results.environment.cpus >= 1);
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { schema: string; runs: { params: unknown; threshold: unknown; passed: boolean }[]; environment: { cores: number } };
+  assert.deepEqual(results.runs[0]!.params, { initNodes: 5, initPods: 5, measurePods: 10 });
+  assert.equal(results.runs[0]!.threshold, null);
+  assert.equal(results.runs[0]!.passed, true);
+  assert.ok(results.environment.cores >= 1);
+  assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /SchedulingBasic/);
+  assert.match(readFileSync(join(dir, 'index.html'), 'utf8'), /SchedulingBasic/);
   const dash = JSON.parse(readFileSync(join(dir, 'perf-dash.json'), 'utf8')) as { version: string; dataItems: { labels: { Name: string; Metric: string }; unit: string }[] };
   assert.equal(dash.version, 'v1');
   assert.deepEqual(dash.dataItems.map((d) => [d.labels.Name, d.labels.Metric, d.unit]), [['SchedulingBasic/short', 'SchedulingThroughput', 'pods/s']]);

@@ -5,6 +5,7 @@ import type { ClusterObjects } from '../../k8s/types.js';
 import { RunFailure } from '../../k8s/errors.js';
 import { perfDashItems } from '../../runner/metrics.js';
 import { environment, runWorkloadFile, type WorkloadResult } from '../../runner/runner.js';
+import { writeReport, resultsFromRuns } from '../../report/write.js';
 import { openShardPool, printJson, UsageError, writeFileAtomic } from '../common.js';
 import { pluginsFromOption } from '../../scheduler/plugins/load.js';
 
@@ -74,7 +75,8 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     writeFileAtomic(dump, JSON.stringify(stateList(lastState)) + '\n');
   }
   if (typeof opts.out === 'string') {
-    writeFileAtomic(join(opts.out, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+    // results.json (the versioned results schema), results.msgpack, report.md, index.html, and perf-dash.json.
+    await writeReport(opts.out, resultsFromRuns(results as unknown as Parameters<typeof resultsFromRuns>[0]));
     writeFileAtomic(join(opts.out, 'perf-dash.json'), JSON.stringify(perfDashItems(results), null, 2) + '\n');
   }
   const failed = results.filter((r) => !r.passed);
