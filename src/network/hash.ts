@@ -153,9 +153,9 @@ export function prefixedHash16Of(prefix: string, a: string, b: string, c: string
   return flat(prefix + base32Of80());
 }
 
-/** Writes the 16 characters of hash16(a + b + c) as ASCII bytes at dst[off..off+16). */
-export function hash16Into(a: string, b: string, c: string, dst: Uint8Array, off: number): void {
-  digest(put(c, put(b, put(a, 0))));
+/** Writes the 16 characters of hash16(a + b + c + d) as ASCII bytes at dst[off..off+16). */
+export function hash16Into(a: string, b: string, c: string, d: string, dst: Uint8Array, off: number): void {
+  digest(put(d, put(c, put(b, put(a, 0)))));
   const x = H[0]! >>> 0, y = H[1]! >>> 0, z = H[2]! >>> 16;
   const k = B32C;
   dst[off] = k[x >>> 27]!; dst[off + 1] = k[(x >>> 22) & 31]!; dst[off + 2] = k[(x >>> 17) & 31]!; dst[off + 3] = k[(x >>> 12) & 31]!;

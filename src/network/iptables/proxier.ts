@@ -333,7 +333,7 @@ function sameEndpoints(a: readonly EndpointInfo[], b: readonly EndpointInfo[]): 
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!, y = b[i]!;
-    if (x.str !== y.str || x.isLocal !== y.isLocal || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating) return false;
+    if (x.ip !== y.ip || x.port !== y.port || x.isLocal !== y.isLocal || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating) return false;
   }
   return true;
 }

@@ -77,29 +77,30 @@ export class PayloadWriter {
    *  `comment` is '' or " -m comment --comment NAME"):
    *  -A SEP<comment> -s IP -j KUBE-MARK-MASQ
    *  -A SEP<comment>[ -m recent --name SEP --set] PP -j DNAT --to-destination IP:PORT
-   *  One capacity check and no call per piece: these are ~10^5 chains per full sync. */
-  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, str: string): void {
-    const need = 2 * comment.length + ip.length + pp.length + str.length + 192;
+   *  where IP:PORT is strA + strB. One capacity check and no call per piece: these are ~10^5
+   *  chains per full sync. */
+  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, strA: string, strB: string): void {
+    const need = 2 * comment.length + ip.length + pp.length + strA.length + strB.length + 192;
     if (this.off + need > this.buf.length) this.grow(need);
     const buf = this.buf;
     let o = put(buf, this.off, '-A ');
     o = putSep(buf, o, hashes, hoff); o = put(buf, o, comment); o = put(buf, o, ' -s '); o = put(buf, o, ip);
     o = put(buf, o, ' -j KUBE-MARK-MASQ\n-A '); o = putSep(buf, o, hashes, hoff); o = put(buf, o, comment);
     if (recent) { o = put(buf, o, ' -m recent --name '); o = putSep(buf, o, hashes, hoff); o = put(buf, o, ' --set'); }
-    buf[o++] = 32; o = put(buf, o, pp); o = put(buf, o, ' -j DNAT --to-destination '); o = put(buf, o, str);
+    buf[o++] = 32; o = put(buf, o, pp); o = put(buf, o, ' -j DNAT --to-destination '); o = put(buf, o, strA); o = put(buf, o, strB);
     buf[o++] = 10;
     this.off = o;
   }
 
   /** A policy chain's jump to endpoint chain "KUBE-SEP-" + hashes[hoff, hoff+16) (ASCII pieces only;
-   *  `comment` is '' or ' -m comment --comment "NAME -> ', followed by `str` and '"'; `prob` '' for the last one). */
-  jumpRule(chain: string, comment: string, str: string, prob: string, hashes: string, hoff: number): void {
-    const need = chain.length + comment.length + str.length + prob.length + 96;
+   *  `comment` is '' or ' -m comment --comment "NAME -> ', followed by strA + strB and '"'; `prob` '' for the last one). */
+  jumpRule(chain: string, comment: string, strA: string, strB: string, prob: string, hashes: string, hoff: number): void {
+    const need = chain.length + comment.length + strA.length + strB.length + prob.length + 96;
     if (this.off + need > this.buf.length) this.grow(need);
     const buf = this.buf;
     let o = put(buf, this.off, '-A ');
     o = put(buf, o, chain);
-    if (comment) { o = put(buf, o, comment); o = put(buf, o, str); buf[o++] = 34; }
+    if (comment) { o = put(buf, o, comment); o = put(buf, o, strA); o = put(buf, o, strB); buf[o++] = 34; }
     if (prob) { o = put(buf, o, ' -m statistic --mode random --probability '); o = put(buf, o, prob); }
     o = put(buf, o, ' -j '); o = putSep(buf, o, hashes, hoff);
     buf[o++] = 10;

@@ -106,7 +106,12 @@ function chainHashes(info: ServicePortInfo, eps: readonly EndpointInfo[]): strin
   const n = eps.length;
   if (n === 0) return '';
   if (hashScratch.length < 16 * n) hashScratch = Buffer.allocUnsafe(32 * n);
-  for (let i = 0; i < n; i++) hash16Into(info.nameString, info.proto, eps[i]!.str, hashScratch, 16 * i);
+  for (let i = 0; i < n; i++) {
+    const ep = eps[i]!;
+    // "ip:port" fed in two parts (IPv6 text has brackets: use it whole).
+    if (ep.ip.includes(':')) hash16Into(info.nameString, info.proto, ep.str, '', hashScratch, 16 * i);
+    else hash16Into(info.nameString, info.proto, ep.ip, ep.portSuffix, hashScratch, 16 * i);
+  }
   return hashScratch.toString('latin1', 0, 16 * n);
 }
 
@@ -322,8 +327,8 @@ function sepIndexOf(eps: readonly EndpointInfo[], all: readonly EndpointInfo[]):
 export interface TextSink {
   s(text: string): void;
   /** The hot rules, written without a call per piece; only for ASCII pieces (PortPlan.ascii). */
-  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, str: string): void;
-  jumpRule(chain: string, comment: string, str: string, prob: string, hashes: string, hoff: number): void;
+  sepRules(hashes: string, hoff: number, comment: string, ip: string, recent: boolean, pp: string, strA: string, strB: string): void;
+  jumpRule(chain: string, comment: string, strA: string, strB: string, prob: string, hashes: string, hoff: number): void;
 }
 
 const isAscii = (t: string): boolean => {
@@ -352,7 +357,8 @@ export function renderChain(w: TextSink, s: RuleSettings, p: PortPlan, i: number
     const e = i - nFixed;
     const ep = p.reachable[e]!;
     if (p.ascii) {
-      w.sepRules(p.sepHashes, 16 * e, largeClusterMode ? '' : sepCommentOf(p), ep.ip, svc.sessionAffinityClientIP, p.pp, ep.str);
+      const v6 = s.isIPv6;
+      w.sepRules(p.sepHashes, 16 * e, largeClusterMode ? '' : sepCommentOf(p), ep.ip, svc.sessionAffinityClientIP, p.pp, v6 ? ep.str : ep.ip, v6 ? '' : ep.portSuffix);
       return;
     }
     const chain = sepChainName(p, e);
@@ -420,7 +426,11 @@ function serviceToEndpointRules(
   if (p.ascii) {
     const comment = largeClusterMode ? '' : jumpCommentOf(p);
     const h = p.sepHashes;
-    for (let i = 0; i < n; i++) w.jumpRule(chain, comment, eps[i]!.str, i < n - 1 ? probability(n - i) : '', h, 16 * (seps ? seps[i]! : i));
+    for (let i = 0; i < n; i++) {
+      const ep = eps[i]!;
+      const v6 = comment !== '' && ep.ip.includes(':');
+      w.jumpRule(chain, comment, v6 ? ep.str : ep.ip, v6 ? '' : ep.portSuffix, i < n - 1 ? probability(n - i) : '', h, 16 * (seps ? seps[i]! : i));
+    }
     return;
   }
   for (let i = 0; i < n; i++) {
