@@ -8,7 +8,7 @@ import { createRng } from '../../model/rng.js';
 import { CounterRegistry, DomainSum, MatchCounter, buildTopology, selectorPredicate } from '../../scheduler/fast/counters.js';
 import {
   balanced, defaultNormalize, fitsNode, leastAllocated, mostAllocated, requestedToCapacityRatio, resolveScoringResources, scoreCpuMem,
-  nodeTotal, scoreResources, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer,
+  addTotals, scoreResources, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer,
 } from '../../scheduler/fast/kernels.js';
 import type { PodResources } from '../../scheduler/fast/plan.js';
 import { DEFAULT_POD_SPEC, defaultNodes } from '../data.js';
@@ -110,7 +110,8 @@ export function schedulerKernels(): MicroKernel[] {
     { name: 'score BalancedAllocation (cpu+memory kernel)', dataset, items: N, fn: cpuMem(STRATEGY_BALANCED) },
     { name: 'score Least+Balanced fused (default profile)', dataset, items: N, fn: () => {
       const recipe = { fitStrategy: STRATEGY_LEAST, fitWeight: 1, fitCpuWeight: 1, fitMemWeight: 1, podNzCpu: cpu, podNzMem: mem, balancedWeight: 1, podCpu: cpu, podMem: mem, imageWeight: 0 };
-      for (let j = 0; j < N; j++) scores[j] = nodeTotal(nodes, rows[j]!, recipe, null);
+      scores.fill(0);
+      addTotals(nodes, rows, N, recipe, null, scores);
       return scores[N >> 1]!;
     } },
     { name: 'DefaultNormalizeScore', dataset, items: N, fn: () => {

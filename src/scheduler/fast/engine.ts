@@ -33,7 +33,7 @@ export const PARALLEL_MIN_NODES = 1000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
-  scoreResources, isCpuMem, scoreCpuMem, nodePasses, nodeTotal, type TotalRecipe, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
+  scoreResources, isCpuMem, scoreCpuMem, nodePasses, nodeTotal, addTotals, type TotalRecipe, STRATEGY_BALANCED, STRATEGY_LEAST, STRATEGY_MOST, type ResourceScorer, type ScoringResources,
 } from './kernels.js';
 
 const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
@@ -469,7 +469,7 @@ export class FastScheduler implements CycleBackend {
         balancedWeight: profile.scoreWeights.NodeResourcesBalancedAllocation ?? 1, podCpu: plan.res.balancedReq[0]!, podMem: plan.res.balancedReq[1]!,
         imageWeight: 0,
       };
-      for (let j = 0; j < found; j++) totals[j]! += nodeTotal(nodes, rows[j]!, recipe, null);
+      addTotals(nodes, rows, found, recipe, null, totals);
     }
     for (const name of profile.plugins.score) {
       if (fused && (name === 'NodeResourcesFit' || name === 'NodeResourcesBalancedAllocation')) continue;
@@ -963,7 +963,18 @@ export class FastScheduler implements CycleBackend {
  */
 function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | null, affinity: AffinityState | null, visit: Int32Array, len: number, start: number, numToFind: number,
   rows: Int32Array, failRows: Int32Array, out: Int32Array): void {
+  // The hottest loop of the engine: nodePasses' checks with every input in a local (a call per node
+  // with property loads measured 2x slower here).
   const f = plan.filterInputs;
+  const sp = f.staticPass;
+  const c = nodes.cols;
+  const podCount = c.podCount;
+  const allowedPods = c.allowedPods;
+  const alloc = c.alloc;
+  const req = c.req;
+  const cap = nodes.capacity;
+  const { fitIndex, fitAmount, requestsNothing, runsFit, runsPorts } = f;
+  const nres = fitIndex.length;
   let found = 0;
   let failed = 0;
   let processed = 0;
@@ -972,7 +983,20 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
     const n = visit[idx]!;
     if (++idx === len) idx = 0;
     processed++;
-    let ok = nodePasses(nodes, n, f);
+    let ok = ((sp[n >>> 5]! >>> (n & 31)) & 1) === 1;
+    if (ok && runsPorts) ok = portsFree(nodes, n, f.hostPorts);
+    if (ok && runsFit) {
+      if (podCount[n]! + 1 > allowedPods[n]!) ok = false;
+      else if (!requestsNothing) {
+        for (let k = 0; k < nres; k++) {
+          const r = fitIndex[k]!;
+          if (r < 0 || fitAmount[k]! > alloc[r * cap + n]! - req[r * cap + n]!) {
+            ok = false;
+            break;
+          }
+        }
+      }
+    }
     if (ok && spread !== null && spread.check(n) !== null) ok = false;
     if (ok && affinity !== null && affinity.check(n) !== null) ok = false;
     if (ok) rows[found++] = n;
