@@ -8,7 +8,8 @@ import { EndpointSliceCache } from '../src/network/endpoint-cache.js';
 import { isIPv4 } from '../src/network/ip.js';
 import { IptablesProxier } from '../src/network/iptables/proxier.js';
 import { PayloadWriter } from '../src/network/iptables/restore.js';
-import { planChains, planPort, renderChain } from '../src/network/iptables/rules.js';
+import { endpointChainName, planChains, planPort, renderChain } from '../src/network/iptables/rules.js';
+import { hash16 } from '../src/network/hash.js';
 import { servicePortInfos } from '../src/network/service.js';
 import type { EndpointSlice } from '../src/k8s/types.js';
 import { clusterIPService, ipRange, sliceFor } from './network-fixtures.js';
@@ -100,7 +101,8 @@ test('single-call rule writers write what the piecewise writers write', () => {
   const chains = planChains(plan);
   assert.equal(chains.length, plan.chainCount);
   assert.ok(chains.length >= 6, `chains: ${chains.join(' ')}`);
-  assert.ok(chains.slice(plan.fixedChains.length).every((c) => /^KUBE-SEP-[A-Z2-7]{16}$/.test(c)), chains.join(' '));
+  assert.deepEqual(chains.slice(plan.fixedChains.length), plan.reachable.map((ep) => endpointChainName(info, ep)));
+  assert.equal(chains[plan.fixedChains.length], 'KUBE-SEP-' + hash16(`ns/web:p443tcp${plan.reachable[0]!.ip}:443`));
   const slow = { ...plan, ascii: false };
   for (const large of [false, true]) {
     for (let i = 0; i < plan.chainCount; i++) {
