@@ -5,9 +5,11 @@
 //
 // The text goes straight into a growing Buffer, byte by byte: at 10^5 chains (47 MB) this is ~3x
 // cheaper than retaining one string per rule or chain and joining them, and nothing but the final
-// text outlives the sync. Chains are rendered in plan order (memory order: rendering them in name
-// order instead jumps across the heap and costs 4-5x more) into a scratch area at the start of the
-// buffer, then copied (copyWithin) in name order behind it.
+// text outlives the sync. Chains' rules are rendered in plan order (memory order: rendering them
+// in name order instead jumps across the heap and costs 4-5x more) into a scratch area at the
+// start of the buffer, then copied in name order behind it; chain declarations are written
+// straight from the sorted names. Endpoint chains have no name strings: "KUBE-SEP-" plus 16
+// characters of their plan's `sepHashes` are written as bytes.
 
 import { chainKey, sepKey, sortedOrderByKeys } from './chain-order.js';
 import type { PortPlan, RuleSettings } from './rules.js';
