@@ -1,5 +1,5 @@
 // `kubescale run --workers 1` and `--workers 2` on a workload whose cycles examine every node of a
-// 1,200-node cluster (the cycles the shard workers take): the dumped final states are identical.
+// 4,200-node cluster (the cycles the shard workers take): the dumped final states are identical.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -39,7 +39,7 @@ function cluster(seed: number, nodes: number, pods: number): ClusterObjects {
 const config = parseSchedulerConfig({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', percentageOfNodesToScore: 100 });
 
 test('placements are identical with 0, 1, 2 and 3 shard workers', async () => {
-  const c = cluster(1, 1500, 400);
+  const c = cluster(1, 4100, 400);
   const base = new FastEngine().schedule(c, { config, seed: 7 });
   for (const workers of [1, 2, 3]) {
     const tables = buildTables(c);
@@ -59,7 +59,7 @@ test('placements are identical with 0, 1, 2 and 3 shard workers', async () => {
 });
 
 test('a shard worker that throws fails the job with its message; one that exits is reported', async () => {
-  const c = cluster(2, 1200, 1);
+  const c = cluster(2, 4100, 1);
   const tables = buildTables(c);
   const order = new FastScheduler(c, { config, seed: 1 }, tables).order;
   const pool = await ShardPool.open(2, tables.nodes, order);

@@ -28,15 +28,15 @@ export function printJson(value: unknown): void {
 }
 
 /**
- * `--workers N`. One worker means one thread and no pool. With more, a shard pool is opened for the
- * fast engine, which hands it only the cycles that examine every node of a cluster of
- * PARALLEL_MIN_NODES or more. The default is 1: measured on the 2-core machines this project runs on
- * (reports/BENCHMARKS.md), the per-pod hand-off costs more than the shards save against the
- * one-thread engine's per-node totals cache, so threads do not pay off yet and kubescale falls back
- * to one thread unless asked.
+ * `--workers N` (default: the machine's available cores). One worker means one thread and no pool.
+ * With more, a shard pool is opened for the fast engine, which hands it only the cycles that examine
+ * every node of a cluster of PARALLEL_MIN_NODES or more: below that (measured, see
+ * reports/BENCHMARKS.md) the per-pod hand-off costs more than the shards save, and the cycle runs on
+ * one thread.
  */
 export async function openShardPool(workersOpt: unknown, engine: string, pluginModules: string[] = []): Promise<import('../parallel/pool.js').ShardPool | undefined> {
-  const workers = workersOpt === undefined ? 1 : Number(workersOpt);
+  const { availableParallelism } = await import('node:os');
+  const workers = workersOpt === undefined ? availableParallelism() : Number(workersOpt);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${String(workersOpt)}`);
   if (workers === 1 || engine !== 'fast') return undefined;
   const { ShardPool } = await import('../parallel/pool.js');

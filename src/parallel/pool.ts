@@ -10,7 +10,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { Piscina } from 'piscina';
 import { RunFailure } from '../k8s/errors.js';
 import type { NodeTable } from '../model/tables.js';
-import { scoreShard, type ShardRunner } from '../scheduler/fast/shard.js';
+import { newShardCache, scoreShard, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
 import {
   C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, shardRange, type ShardPlan, type ShardTask,
 } from './layout.js';
@@ -27,6 +27,9 @@ export class ShardPool implements ShardRunner {
   partial: Float64Array;
   readonly results: Float64Array;
   private readonly ports: MessagePort[] = [];
+  /** Per-node change counters shared with the scheduler, and the main thread's memos per plan id. */
+  private nodeVersion: Int32Array | undefined;
+  private readonly caches = new Map<number, ShardCache>();
   /** The scheduler's order array last shared with the workers (a new array means the node set changed). */
   private sourceOrder: Int32Array | undefined;
   private readonly sentPlans = new Set<number>();
@@ -129,9 +132,15 @@ export class ShardPool implements ShardRunner {
   }
 
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
-  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array): void {
+  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array, nodeVersion?: Int32Array): void {
     if (this.closed || this.broken) throw new RunFailure('shard pool is closed');
     if (order && order !== this.sourceOrder) this.follow(order);
+    if (nodeVersion && nodeVersion !== this.nodeVersion && nodeVersion.buffer instanceof SharedArrayBuffer) {
+      // New per-node change counters (the node set changed): every shard starts its memos afresh.
+      this.nodeVersion = nodeVersion;
+      this.caches.clear();
+      for (const p of this.ports) p.postMessage({ nodeVersion });
+    }
     if (nodes.buffer !== this.sentBuffer) {
       // A reallocated (or another) node table: every worker wraps the new buffer before the job.
       this.sentBuffer = nodes.buffer;
@@ -150,7 +159,12 @@ export class ShardPool implements ShardRunner {
     Atomics.add(c, C_SEQ, 1);
     Atomics.notify(c, C_SEQ);
     const [from, to] = shardRange(this.order.length, this.workers, 0);
-    scoreShard(nodes, plan, this.order, from, to, this.feasible, this.partial, this.results, 0);
+    let cache: ShardCache | undefined;
+    if (this.nodeVersion) {
+      cache = this.caches.get(plan.id);
+      if (!cache) this.caches.set(plan.id, (cache = newShardCache(this.nodeVersion.length)));
+    }
+    scoreShard(nodes, plan, this.order, from, to, this.feasible, this.partial, this.results, 0, cache, this.nodeVersion);
     this.awaitDone(SHARD_TIMEOUT_MS);
   }
 

@@ -10,7 +10,7 @@ import {
   C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
   type ShardPlan, type ShardTask,
 } from './layout.js';
-import { scoreShard } from '../scheduler/fast/shard.js';
+import { newShardCache, scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
 import { loadPlugins } from '../scheduler/plugins/load.js';
 
 const SPIN = 20_000;
@@ -20,6 +20,7 @@ interface PortMessage {
   nodeBuffer?: SharedArrayBuffer;
   generation?: number;
   order?: Int32Array;
+  nodeVersion?: Int32Array;
   feasible?: Uint8Array;
   partial?: Float64Array;
 }
@@ -43,12 +44,18 @@ export default async function runShard(task: ShardTask): Promise<number> {
   let nodes = NodeTable.wrap(task.nodeBuffer, newInterners());
   let generation = 0;
   const plans = new Map<number, ShardPlan>();
+  let nodeVersion: Int32Array | undefined;
+  const caches = new Map<number, ShardCache>();
   const drain = () => {
     for (;;) {
       const m = receiveMessageOnPort(port);
       if (!m) return;
       const msg = m.message as PortMessage;
       if (msg.plan) plans.set(msg.plan.id, msg.plan);
+      if (msg.nodeVersion) {
+        nodeVersion = msg.nodeVersion;
+        caches.clear();
+      }
       if (msg.order) {
         order = msg.order;
         feasible = msg.feasible!;
@@ -81,7 +88,12 @@ export default async function runShard(task: ShardTask): Promise<number> {
       const plan = plans.get(Atomics.load(control, C_PLAN));
       if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
       const [from, to] = shardRange(order.length, workers, workerIndex);
-      scoreShard(nodes, plan, order, from, to, feasible, partial, results, workerIndex * RESULT_STRIDE);
+      let cache: ShardCache | undefined;
+      if (nodeVersion) {
+        cache = caches.get(plan.id);
+        if (!cache) caches.set(plan.id, (cache = newShardCache(nodeVersion.length)));
+      }
+      scoreShard(nodes, plan, order, from, to, feasible, partial, results, workerIndex * RESULT_STRIDE, cache, nodeVersion);
       jobs++;
     } catch (err) {
       results[workerIndex * RESULT_STRIDE + R_FEASIBLE] = 0;

@@ -39,33 +39,77 @@ export interface ShardRunner {
   readonly feasible: Uint8Array;
   readonly partial: Float64Array;
   readonly results: Float64Array;
-  /** `order`: the scheduler's current node order (a new array when the node set changed). */
-  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array): void;
+  /**
+   * `order`: the scheduler's current node order (a new array when the node set changed);
+   * `nodeVersion`: per-node change counters on a SharedArrayBuffer, which let shards memoise results.
+   */
+  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array, nodeVersion?: Int32Array): void;
 }
 
 
+/**
+ * A shard's memo of one plan: per node row, the Filter result and total, valid while the node's
+ * version (a shared counter bumped on every bind or removal on the node) is unchanged.
+ */
+export interface ShardCache {
+  version: Int32Array;
+  feasible: Uint8Array;
+  total: Float64Array;
+}
+
+export function newShardCache(nodes: number): ShardCache {
+  return { version: new Int32Array(nodes).fill(-1), feasible: new Uint8Array(nodes), total: new Float64Array(nodes) };
+}
+
 export function scoreShard(nodes: NodeTable, plan: ShardPlan, order: Int32Array, from: number, to: number,
-  feasible: Uint8Array, partial: Float64Array, results: Float64Array, r: number): void {
+  feasible: Uint8Array, partial: Float64Array, results: Float64Array, r: number, cache?: ShardCache, nodeVersion?: Int32Array): void {
   const rc = plan.recipe;
   const imageRaw = plan.imageRaw;
   let max = -Infinity;
   let ties = 0;
   let count = 0;
-  for (let p = from; p < to; p++) {
-    const n = order[p]!;
-    if (!nodePasses(nodes, n, plan)) {
-      feasible[p] = 0;
-      continue;
+  if (cache && nodeVersion) {
+    const { version, feasible: ok, total } = cache;
+    for (let p = from; p < to; p++) {
+      const n = order[p]!;
+      if (version[n] !== nodeVersion[n]) {
+        version[n] = nodeVersion[n]!;
+        const pass = nodePasses(nodes, n, plan);
+        ok[n] = pass ? 1 : 0;
+        if (pass) total[n] = nodeTotal(nodes, n, rc, imageRaw);
+      }
+      if (ok[n] === 0) {
+        feasible[p] = 0;
+        continue;
+      }
+      feasible[p] = 1;
+      count++;
+      const t = total[n]!;
+      partial[p] = t;
+      if (t > max) {
+        max = t;
+        ties = 1;
+      } else if (t === max) {
+        ties++;
+      }
     }
-    feasible[p] = 1;
-    count++;
-    const total = nodeTotal(nodes, n, rc, imageRaw);
-    partial[p] = total;
-    if (total > max) {
-      max = total;
-      ties = 1;
-    } else if (total === max) {
-      ties++;
+  } else {
+    for (let p = from; p < to; p++) {
+      const n = order[p]!;
+      if (!nodePasses(nodes, n, plan)) {
+        feasible[p] = 0;
+        continue;
+      }
+      feasible[p] = 1;
+      count++;
+      const total = nodeTotal(nodes, n, rc, imageRaw);
+      partial[p] = total;
+      if (total > max) {
+        max = total;
+        ties = 1;
+      } else if (total === max) {
+        ties++;
+      }
     }
   }
   results[r + R_MAX] = count === 0 ? 0 : max;
