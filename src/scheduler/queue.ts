@@ -395,3 +395,45 @@ export class SchedulingDriver implements Nominations {
       : { key: e.ref.key, node: null, reason: e.lastReason ?? 'pending' }));
   }
 }
+
+/**
+ * `kubescale schedule` for any engine: every pending pod of the input through the queue until it is
+ * idle. `running` is told about each pod already bound in the input, `skipped` names the plugins the
+ * engine lacks for a profile. Pods are copied, so the input is not modified.
+ */
+export function scheduleAllPending(
+  backend: CycleBackend,
+  cluster: import('../k8s/types.js').ClusterObjects,
+  options: import('./types.js').ScheduleOptions,
+  priorityOf: (pod: import('../k8s/types.js').Pod) => number,
+  running: (ref: PodRef) => void,
+  skipped: (profile: import('./config.js').Profile) => readonly string[],
+): import('./types.js').ScheduleOutcome {
+  const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec }, ...(p.status ? { status: { ...p.status } } : {}) }));
+  const pending: PodRef[] = [];
+  for (const pod of pods) {
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    const ref: PodRef = { key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority: priorityOf(pod) };
+    if (pod.spec.nodeName) running(ref);
+    else pending.push(ref);
+  }
+  const driver = new SchedulingDriver(backend, {
+    podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
+    podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
+    explain: options.explain === true,
+  });
+  driver.enqueue(pending);
+  driver.runUntilIdle();
+  const notBuilt = new Set<string>();
+  for (const ref of pending) {
+    const profile = options.config.profiles.find((p) => p.schedulerName === (ref.pod.spec.schedulerName || 'default-scheduler'));
+    if (profile) for (const n of skipped(profile)) notBuilt.add(n);
+  }
+  const result: import('./types.js').ScheduleOutcome['result'] = {
+    placements: driver.results().map((r) => (r.node ? { pod: r.key, node: r.node } : { pod: r.key, node: null, reason: r.reason! })),
+    preemptions: driver.preemptions,
+  };
+  if (options.explain) result.explain = driver.explain;
+  if (notBuilt.size > 0) result.skippedPlugins = [...notBuilt];
+  return { result, pods };
+}

@@ -12,7 +12,7 @@ import { podRequests } from '../../model/requests.js';
 import { accountPod, type NodeTable } from '../../model/tables.js';
 import { NO_ID } from '../../model/intern.js';
 import { profileFor, type Profile, type SchedulerConfig } from '../config.js';
-import { SchedulingDriver, type CycleBackend } from '../queue.js';
+import { scheduleAllPending, type CycleBackend } from '../queue.js';
 import { podPriority } from '../podinfo.js';
 import { nodeTreeOrder, numFeasibleNodesToFind, Rng, selectHostIn, zoneKey } from '../sampling.js';
 import type {
@@ -1061,9 +1061,6 @@ function shallowSameSpec(a: PodSpec, b: PodSpec): boolean {
   return n === m;
 }
 
-function terminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
 
 export class FastEngine implements Engine {
   readonly name = 'fast' as const;
@@ -1073,41 +1070,18 @@ export class FastEngine implements Engine {
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
     const sched = new FastScheduler(cluster, options, this.tables, this.shards);
-    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec }, ...(p.status ? { status: { ...p.status } } : {}) }));
-    const pending: PodRef[] = [];
-    pods.forEach((pod) => {
-      if (terminal(pod)) return;
-      let priority: number;
+    const priorityOf = (pod: Pod): number => {
       try {
-        priority = podPriority(pod, cluster.priorityClasses);
+        return podPriority(pod, cluster.priorityClasses);
       } catch (err) {
         if (err instanceof FieldError) throw new InputError({ object: describeObject('Pod', pod.metadata), field: err.field }, err.detail);
         throw err;
       }
-      const ref: PodRef = { key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority };
-      // Running pods are already accounted in the tables.
-      if (pod.spec.nodeName) sched.trackRunning(ref);
-      else pending.push(ref);
-    });
-    const driver = new SchedulingDriver(sched, {
-      podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
-      podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
-      explain: options.explain === true,
-    });
-    driver.enqueue(pending);
-    driver.runUntilIdle();
-    const skipped = new Set<string>();
-    for (const ref of pending) {
-      const profile = profileFor(options.config, ref.pod.spec.schedulerName);
-      if (profile) for (const n of profile.notBuilt) if (!FAST_BUILT.has(n)) skipped.add(n);
-    }
-    const result: ScheduleOutcome['result'] = {
-      placements: driver.results().map((r) => (r.node ? { pod: r.key, node: r.node } : { pod: r.key, node: null, reason: r.reason! })),
-      preemptions: driver.preemptions,
     };
-    if (options.explain) result.explain = driver.explain;
-    if (skipped.size > 0) result.skippedPlugins = [...skipped];
+    // Running pods are already accounted in the tables; the scheduler only needs their refs.
+    const out = scheduleAllPending(sched, cluster, options, priorityOf, (ref) => sched.trackRunning(ref),
+      (profile) => profile.notBuilt.filter((n) => !FAST_BUILT.has(n)));
     this.lastShardedCycles = sched.shardedCycles;
-    return { result, pods };
+    return out;
   }
 }

@@ -9,7 +9,7 @@ import { describeObject, FieldError, InputError } from '../../k8s/errors.js';
 import { profileFor, type ExtensionPoint, type Profile, type PluginArgsByName, type SchedulerConfig } from '../config.js';
 import { parsePod, type PodInfo } from '../podinfo.js';
 import { numFeasibleNodesToFind, nodeTreeOrder, Rng, selectHost, zoneKey } from '../sampling.js';
-import { SchedulingDriver, type CycleBackend } from '../queue.js';
+import { scheduleAllPending, type CycleBackend } from '../queue.js';
 import type {
   AttemptContext, AttemptResult, Engine, NodeExplain, Nominations, PodExplain, PodRef, PreemptionResult, ScheduleOptions, ScheduleOutcome,
 } from '../types.js';
@@ -50,9 +50,6 @@ export function referenceSkipped(profile: Profile): string[] {
   return profile.notBuilt.filter((n) => !(n in REGISTRY));
 }
 
-function terminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
 
 /** Simulated start times sort after every real one (upstream uses time.Now() for pods that have not started). */
 const SIM_EPOCH_MS = 1e15;
@@ -345,33 +342,8 @@ export class ReferenceEngine implements Engine {
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
     const sched = new ReferenceScheduler(cluster, options.config, options.seed);
-    const pods = cluster.pods.map((p) => ({ ...p, spec: { ...p.spec }, ...(p.status ? { status: { ...p.status } } : {}) }));
-    const pending: PodRef[] = [];
-    pods.forEach((pod) => {
-      if (terminal(pod)) return;
-      const ref: PodRef = { key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority: 0 };
-      ref.priority = sched.info(ref).priority;
-      if (pod.spec.nodeName) sched.addRunningPod(ref);
-      else pending.push(ref);
-    });
-    const driver = new SchedulingDriver(sched, {
-      podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
-      podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
-      explain: options.explain === true,
-    });
-    driver.enqueue(pending);
-    driver.runUntilIdle();
-    const skipped = new Set<string>();
-    for (const ref of pending) {
-      const profile = profileFor(options.config, ref.pod.spec.schedulerName);
-      if (profile) for (const n of referenceSkipped(profile)) skipped.add(n);
-    }
-    const result: ScheduleOutcome['result'] = {
-      placements: driver.results().map((r) => (r.node ? { pod: r.key, node: r.node } : { pod: r.key, node: null, reason: r.reason! })),
-      preemptions: driver.preemptions,
-    };
-    if (options.explain) result.explain = driver.explain;
-    if (skipped.size > 0) result.skippedPlugins = [...skipped];
-    return { result, pods };
+    return scheduleAllPending(sched, cluster, options,
+      (pod) => sched.info({ key: `${pod.metadata.namespace || 'default'}/${pod.metadata.name}`, pod, priority: 0 }).priority,
+      (ref) => sched.addRunningPod(ref), referenceSkipped);
   }
 }
