@@ -6,7 +6,7 @@
 // k8s.io/api/core/v1 toleration.go (ToleratesTaint).
 
 import { FieldError } from '../k8s/errors.js';
-import type { Container, Node, Pod, PriorityClass, ResourceList, Taint, Toleration } from '../k8s/types.js';
+import type { Container, Node, Pod, PodSpec, PriorityClass, ResourceList, Taint, Toleration } from '../k8s/types.js';
 import { QuantityError, resourceAmount } from '../model/quantity.js';
 
 /** Upstream schedutil.DefaultMilliCPURequest: 0.1 core for containers that set no cpu request. */
@@ -223,3 +223,26 @@ export function findUntoleratedTaint(taints: readonly Taint[], ts: readonly Tole
 export const doNotScheduleTaint = (t: Taint): boolean => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
 
 export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+/**
+ * The node names a pod's required node affinity pins it to (upstream NodeAffinity PreFilter): the union
+ * over terms of their `metadata.name In` sets, when every term has one; null when some term does not
+ * (every node stays eligible); `conflict` when the pins leave no name at all.
+ */
+export function nodeNamePins(spec: PodSpec): { names: Set<string> | null; conflict: boolean } {
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  if (terms.length === 0) return { names: null, conflict: false };
+  let names: Set<string> | undefined;
+  for (const t of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of t.matchFields ?? []) {
+      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+      const set = new Set(r.values ?? []);
+      termNames = termNames ? new Set([...termNames].filter((n) => set.has(n))) : set;
+    }
+    if (!termNames) return { names: null, conflict: false };
+    names = new Set([...(names ?? []), ...termNames]);
+  }
+  if (names && names.size === 0) return { names: null, conflict: true };
+  return { names: names && names.size > 0 ? names : null, conflict: false };
+}

@@ -8,7 +8,7 @@ import type { PodSpec } from '../../k8s/types.js';
 import { NO_ID } from '../../model/intern.js';
 import { EFFECT_NO_EXECUTE, EFFECT_NO_SCHEDULE, EFFECT_PREFER_NO_SCHEDULE, NODE_UNSCHEDULABLE, PROTOCOLS, resourceIndex, type NodeTable } from '../../model/tables.js';
 import type { Profile } from '../config.js';
-import { isScalarResourceName, normalizedImageName, podRequests, RESOURCE_CPU, RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY } from '../podinfo.js';
+import { isScalarResourceName, nodeNamePins, normalizedImageName, podRequests, RESOURCE_CPU, RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY } from '../podinfo.js';
 import {
   compileNodeSelector, compileTerm, compileTolerations, IntLabelCache, nodeSelectorMatches, termsMatch, tolerates, type CompiledTerm,
   type CompiledTolerations,
@@ -115,25 +115,6 @@ function podResources(pod: Pod, profile: Profile, nodes: NodeTable): PodResource
     fitScoreReq: Float64Array.from(fitRes, (r) => nonZero.get(r.name) ?? 0),
     balancedReq, balancedSkip: balancedReq.every((x) => x === 0),
   };
-}
-
-/** Upstream NodeAffinity PreFilter: the union over terms of metadata.name In pins, when every term has one. */
-function nodeNamePins(spec: PodSpec): { names: Set<string> | null; conflict: boolean } {
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  if (terms.length === 0) return { names: null, conflict: false };
-  let names: Set<string> | undefined;
-  for (const t of terms) {
-    let termNames: Set<string> | undefined;
-    for (const r of t.matchFields ?? []) {
-      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
-      const s = new Set(r.values ?? []);
-      termNames = termNames ? new Set([...termNames].filter((n) => s.has(n))) : s;
-    }
-    if (!termNames) return { names: null, conflict: false };
-    names = new Set([...(names ?? []), ...termNames]);
-  }
-  if (names && names.size === 0) return { names: null, conflict: true };
-  return { names: names && names.size > 0 ? names : null, conflict: false };
 }
 
 export function compilePlan(pod: Pod, profile: Profile, ctx: RunContext): SpecPlan {

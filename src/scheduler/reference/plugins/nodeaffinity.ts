@@ -4,7 +4,7 @@
 
 import type { NodeSelector, PreferredSchedulingTerm } from '../../../k8s/types.js';
 import type { NodeAffinityArgs } from '../../config.js';
-import type { PodInfo } from '../../podinfo.js';
+import { nodeNamePins, type PodInfo } from '../../podinfo.js';
 import type { NodeInfo } from '../nodeinfo.js';
 import { type Plugin, defaultNormalizeScore, skip, success, unresolvable } from '../framework.js';
 import { MAX_NODE_SCORE } from '../../sampling.js';
@@ -46,21 +46,10 @@ export const newNodeAffinity = (rawArgs: unknown): Plugin => {
     preFilter: (_s, pod) => {
       const req = requiredOf(pod);
       if (!req && !addedRequired && !pod.pod.spec.nodeSelector) return { status: skip() };
-      const terms = req?.nodeSelectorTerms ?? [];
-      if (!req || terms.length === 0) return { status: success() };
-      let names: Set<string> | undefined;
-      for (const t of terms) {
-        let termNames: Set<string> | undefined;
-        for (const r of t.matchFields ?? []) {
-          if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
-          const s = new Set(r.values ?? []);
-          termNames = termNames ? new Set([...termNames].filter((n) => s.has(n))) : s;
-        }
-        if (!termNames) return { status: success() }; // a term without a name pin: all nodes eligible
-        names = new Set([...(names ?? []), ...termNames]);
-      }
-      if (names && names.size === 0) return { status: unresolvable(ERR_REASON_CONFLICT) };
-      return names && names.size > 0 ? { nodeNames: names, status: success() } : { status: success() };
+      if (!req || (req.nodeSelectorTerms ?? []).length === 0) return { status: success() };
+      const pins = nodeNamePins(pod.pod.spec);
+      if (pins.conflict) return { status: unresolvable(ERR_REASON_CONFLICT) };
+      return pins.names ? { nodeNames: pins.names, status: success() } : { status: success() };
     },
     filter: (_s, pod, node) => {
       if (addedRequired && !matchNodeSelectorTerms(addedRequired.nodeSelectorTerms ?? [], node.labels, node.name)) {
