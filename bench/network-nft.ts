@@ -6,20 +6,13 @@
 
 import type { EndpointSlice, Service } from '../src/k8s/types.js';
 import { NftablesProxier } from '../src/network/nftables/proxier.js';
+import { timed } from '../src/bench/measure.js';
 
 const S = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 15);
 const ROUNDS = Number(process.argv[4] ?? 201);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = fn();
-  const wallMs = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { value, wallMs, cpuMs: (c.user + c.system) / 1000 };
-}
 const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 export function nftDataset(s: number, m: number): { services: Service[]; slices: EndpointSlice[] } {

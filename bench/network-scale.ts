@@ -11,40 +11,19 @@ import { EndpointSliceController } from '../src/network/endpointslices/controlle
 import { IptablesProxier } from '../src/network/iptables/proxier.js';
 
 import { loadavg } from 'node:os';
+import { timed } from '../src/bench/measure.js';
+import { servicesWithPods } from '../src/bench/data.js';
 
 const S = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 15);
 const RUNS = Number(process.argv[4] ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-/** Wall and CPU (user+system) milliseconds of fn; CPU time is the fairer figure on a shared machine. */
-function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = fn();
-  const wallMs = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { value, wallMs, cpuMs: (c.user + c.system) / 1000 };
-}
 const fmt = (w: number[], c: number[]) => `median ${median(w).toFixed(1)} ms wall / ${median(c).toFixed(1)} ms CPU`;
 const runs = (w: number[], c: number[]) => w.map((x, i) => `${x.toFixed(0)}/${c[i]!.toFixed(0)}`).join(' ');
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
-function dataset(): { services: Service[]; pods: Pod[] } {
-  const services: Service[] = [];
-  const pods: Pod[] = [];
-  for (let s = 0; s < S; s++) {
-    services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${s}`, namespace: `ns-${s % 50}`, uid: `u${s}` },
-      spec: { clusterIP: `172.${16 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}`, selector: { app: `a${s}` }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } });
-    for (let e = 0; e < M; e++) {
-      const n = s * M + e + 1;
-      pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${s}-${e}`, namespace: `ns-${s % 50}`, labels: { app: `a${s}` } },
-        spec: { nodeName: `node-${n % 500}`, containers: [{ name: 'c' }] },
-        status: { phase: 'Running', podIP: ip(n), podIPs: [{ ip: ip(n) }], conditions: [{ type: 'Ready', status: 'True' }] } });
-    }
-  }
-  return { services, pods };
-}
+/** The shared bench dataset (src/bench/data.ts): S Services x M ready pods, 50 namespaces, 500 nodes. */
+const dataset = () => servicesWithPods(S, M);
 
 function buildController(services: Service[], pods: Pod[]): EndpointSliceController {
   const c = new EndpointSliceController({ seed: 1, requireNodes: false });
