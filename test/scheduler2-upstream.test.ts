@@ -13,7 +13,7 @@ import type { PodSpec } from '../src/k8s/types.js';
 import { mkNode, mkPod, type CompactNode, type CompactPod } from './scheduler-helpers.js';
 
 type DataPod = CompactPod & { spec?: Partial<PodSpec>; startTime?: string };
-interface Pdb { name: string; selector: Record<string, string>; disruptionsAllowed: number }
+interface Pdb { name: string; selector: Record<string, string>; disruptionsAllowed: number; disruptedPods?: string[] }
 interface Case {
   name: string; origin: string; plugins: string[]; nodes: CompactNode[]; existing?: DataPod[]; pod: DataPod; pdbs?: Pdb[];
   nodeDefaults?: Record<string, string>;
@@ -48,7 +48,7 @@ function writeCase(c: Case, i: number, extraPlugins: string[]): string {
     ...(c.existing ?? []).map((p, j) => ({ ...podOf(p, j, `existing-${j}`), status: { phase: 'Running', ...(p.startTime ? { startTime: p.startTime } : {}) } })),
     podOf(c.pod, 999, 'incoming'),
     ...(c.pdbs ?? []).map((d) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: d.name, namespace: 'default' },
-      spec: { selector: { matchLabels: d.selector } }, status: { disruptionsAllowed: d.disruptionsAllowed } })),
+      spec: { selector: { matchLabels: d.selector } }, status: { disruptionsAllowed: d.disruptionsAllowed, ...(d.disruptedPods ? { disruptedPods: Object.fromEntries(d.disruptedPods.map((n) => [n, '2026-01-01T00:00:00Z'])) } : {}) } })),
     {
       apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration',
       profiles: [{
@@ -113,8 +113,9 @@ for (const [i, c] of preemptionCases.entries()) {
   for (const engine of ['fast', 'reference']) {
     test(`DefaultPreemption through the CLI (${engine}): ${c.name}`, () => {
       const out = runCli(file, engine);
-      const mine = out.preemptions.filter((p) => p.preemptor.endsWith('/incoming'));
-      const placement = out.placements.find((p) => p.pod.endsWith('/incoming'))!;
+      const me = `default/${c.pod.name ?? 'incoming'}`;
+      const mine = out.preemptions.filter((p) => p.preemptor === me);
+      const placement = out.placements.find((p) => p.pod === me)!;
       if (c.expect.candidates) {
         if (c.expect.candidates.length === 0) assert.deepEqual(mine, []);
         else {
@@ -133,7 +134,10 @@ for (const [i, c] of preemptionCases.entries()) {
       }
       if (c.expect.postFilter) {
         assert.equal(placement.node, null);
-        assert.ok(placement.reason!.includes(` ${c.expect.postFilter}`), placement.reason);
+        // A known difference asserts what kubescale prints instead, so the test fails if behaviour changes.
+        const want = c.knownDifference ? (c.actual as { postFilter: string }).postFilter : c.expect.postFilter;
+        assert.ok(placement.reason!.includes(` ${want}`), placement.reason);
+        if (c.knownDifference) assert.ok(!placement.reason!.includes(` ${c.expect.postFilter}`));
       }
     });
   }
