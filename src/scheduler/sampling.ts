@@ -2,6 +2,8 @@
 // (upstream numFeasibleNodesToFind), the seeded tie-break among top scores (upstream selectHost's
 // reservoir sampling), and upstream's FitError text.
 
+import { createRng } from '../model/rng.js';
+
 /** Upstream minFeasibleNodesToFind. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 /** Upstream minFeasibleNodesPercentageToFind. */
@@ -23,23 +25,18 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
   return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
 }
 
-/** Seeded 32-bit generator (mulberry32). Both engines must draw from it in the same order. */
+/**
+ * The schedulers' seeded generator: the project's one PRNG (model/rng.ts, mulberry32 over an FNV-folded
+ * seed). Both engines must draw from it in the same order.
+ */
 export class Rng {
-  private state: number;
+  private readonly rng: ReturnType<typeof createRng>;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** Uniform in [0, 2^32). */
-  nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.rng = createRng(seed);
   }
   /** Uniform integer in [0, n). */
   intn(n: number): number {
-    return Math.floor((this.nextUint32() / 4294967296) * n);
+    return this.rng.int(n);
   }
 }
 
