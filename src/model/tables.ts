@@ -131,16 +131,32 @@ function podSpecs(d: PodDims): ColumnSpec[] {
   ];
 }
 
-/** Shared growth and header handling for both tables. */
-abstract class Table<D extends object> {
+/** The label columns both tables have (row-major slots of (key id, value id), sorted by key id). */
+interface LabelColumns {
+  labelCount: Uint16Array;
+  labelKey: Int32Array;
+  labelVal: Int32Array;
+}
+
+/**
+ * What NodeTable and PodTable share: header and growth handling, resource columns, and the label
+ * slots (lookup and sorted writes).
+ */
+abstract class Table<D extends { R: number; L: number }, C extends LabelColumns> {
   protected store: ColumnStore;
   protected dims: D;
+  readonly interners: Interners;
+  /** Typed views; re-read after any call that may add rows or slots. */
+  cols!: C;
   /** Incremented on every reallocation. */
   generation = 0;
 
-  protected constructor(store: ColumnStore, dims: D) {
+  protected constructor(store: ColumnStore, dims: D, interners: Interners) {
     this.store = store;
     this.dims = dims;
+    this.interners = interners;
+    this.writeDims();
+    this.onReallocate();
   }
 
   protected abstract specsFor(d: D): ColumnSpec[];
@@ -151,8 +167,8 @@ abstract class Table<D extends object> {
   get capacity(): number { return this.store.capacity; }
   get count(): number { return this.store.header[H_COUNT]!; }
   protected set count(n: number) { this.store.header[H_COUNT] = n; }
-
-  protected col<T>(name: string): T { return this.store.columns[name] as T; }
+  get resourceCount(): number { return this.dims.R; }
+  get labelSlots(): number { return this.dims.L; }
 
   /** Reallocates with at least `rows` capacity and the given dims, copying every row. */
   protected reallocate(rows: number, dims: D): void {
@@ -168,10 +184,53 @@ abstract class Table<D extends object> {
     this.onReallocate();
   }
 
-  protected abstract onReallocate(): void;
+  private onReallocate(): void {
+    this.cols = this.store.columns as unknown as C;
+  }
 
   protected ensureRows(rows: number): void {
     if (rows > this.store.capacity) this.reallocate(Math.max(rows, this.store.capacity * 2, 16), this.dims);
+  }
+
+  /** Widens slot list `key` (a dimension of D) to hold at least n entries per row. */
+  protected ensureSlots(key: keyof D & string, n: number): void {
+    const have = this.dims[key] as number;
+    if (n > have) {
+      let w = have;
+      while (w < n) w *= 2;
+      this.reallocate(this.capacity, { ...this.dims, [key]: w });
+    }
+  }
+
+  /** Makes sure resource columns exist for every interned resource. */
+  ensureResources(): void {
+    const R = this.interners.resources.size - 1;
+    if (R > this.dims.R) this.reallocate(this.capacity, { ...this.dims, R });
+  }
+
+  /** Value id of label `keyId` on row i, or NO_ID. */
+  labelValue(i: number, keyId: number): number {
+    const { labelCount, labelKey, labelVal } = this.cols;
+    const L = this.dims.L;
+    const base = i * L;
+    const n = labelCount[i]!;
+    for (let s = 0; s < n; s++) if (labelKey[base + s] === keyId) return labelVal[base + s]!;
+    return NO_ID;
+  }
+
+  /** Replaces row i's labels, sorted by key id (two tables built alike are byte-identical). */
+  protected writeLabels(i: number, labels: [string, string][]): void {
+    this.ensureSlots('L', labels.length);
+    const c = this.cols;
+    const L = this.dims.L;
+    const pairs = labels.map(([k, v]) => [this.interners.labels.intern(k), this.interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
+    c.labelCount[i] = pairs.length;
+    c.labelKey.fill(0, i * L, i * L + L);
+    c.labelVal.fill(0, i * L, i * L + L);
+    pairs.forEach(([k, v], s) => {
+      c.labelKey[i * L + s] = k;
+      c.labelVal[i * L + s] = v;
+    });
   }
 
   /** Every byte of the table, header included: what a snapshot stores and a worker wraps. */
@@ -207,16 +266,9 @@ export interface NodeRow {
   images?: { name: string; sizeBytes: number }[];
 }
 
-export class NodeTable extends Table<NodeDims> {
-  readonly interners: Interners;
-  /** Typed views; re-read after any call that may add rows or slots. */
-  cols!: NodeColumns;
-
+export class NodeTable extends Table<NodeDims, NodeColumns> {
   private constructor(store: ColumnStore, dims: NodeDims, interners: Interners) {
-    super(store, dims);
-    this.interners = interners;
-    this.writeDims();
-    this.onReallocate();
+    super(store, dims, interners);
   }
 
   static create(interners: Interners, capacity = 64, dims: Partial<NodeDims> = {}): NodeTable {
@@ -238,27 +290,9 @@ export class NodeTable extends Table<NodeDims> {
     const h = this.store.header;
     h[H_DIMS] = this.dims.R; h[H_DIMS + 1] = this.dims.L; h[H_DIMS + 2] = this.dims.T; h[H_DIMS + 3] = this.dims.I; h[H_DIMS + 4] = this.dims.P;
   }
-  protected onReallocate(): void { this.cols = this.store.columns as unknown as NodeColumns; }
-
-  get resourceCount(): number { return this.dims.R; }
-  get labelSlots(): number { return this.dims.L; }
   get taintSlots(): number { return this.dims.T; }
   get imageSlots(): number { return this.dims.I; }
   get portSlots(): number { return this.dims.P; }
-
-  /** Makes sure resource columns exist for every interned resource. */
-  ensureResources(): void {
-    const R = this.interners.resources.size - 1;
-    if (R > this.dims.R) this.reallocate(this.capacity, { ...this.dims, R });
-  }
-
-  private ensureSlots(key: 'L' | 'T' | 'I' | 'P', n: number): void {
-    if (n > this.dims[key]) {
-      let w = this.dims[key];
-      while (w < n) w *= 2;
-      this.reallocate(this.capacity, { ...this.dims, [key]: w });
-    }
-  }
 
   /** Appends a node; returns its row. */
   add(row: NodeRow): number {
@@ -296,33 +330,14 @@ export class NodeTable extends Table<NodeDims> {
     return i;
   }
 
-  /** Replaces a node's labels (sorted by key id, so two tables built alike are byte-identical). */
+  /** Replaces a node's labels; keeps the zone and region columns in step. */
   setLabels(i: number, labels: [string, string][]): void {
-    this.ensureSlots('L', labels.length);
+    this.writeLabels(i, labels);
     const c = this.cols;
-    const L = this.dims.L;
-    const pairs = labels.map(([k, v]) => [this.interners.labels.intern(k), this.interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
-    c.labelCount[i] = pairs.length;
-    c.labelKey.fill(0, i * L, i * L + L);
-    c.labelVal.fill(0, i * L, i * L + L);
-    pairs.forEach(([k, v], s) => {
-      c.labelKey[i * L + s] = k;
-      c.labelVal[i * L + s] = v;
-    });
     const zoneKey = this.interners.labels.lookup(ZONE_LABEL);
     const regionKey = this.interners.labels.lookup(REGION_LABEL);
     c.zone[i] = zoneKey === NO_ID ? NO_ID : this.labelValue(i, zoneKey);
     c.region[i] = regionKey === NO_ID ? NO_ID : this.labelValue(i, regionKey);
-  }
-
-  /** Value id of label `keyId` on node i, or NO_ID. */
-  labelValue(i: number, keyId: number): number {
-    const { labelCount, labelKey, labelVal } = this.cols;
-    const L = this.dims.L;
-    const base = i * L;
-    const n = labelCount[i]!;
-    for (let s = 0; s < n; s++) if (labelKey[base + s] === keyId) return labelVal[base + s]!;
-    return NO_ID;
   }
 
   nameId(i: number): number { return this.cols.name[i]!; }
@@ -391,15 +406,9 @@ export interface PodRow {
   labels: Record<string, string>;
 }
 
-export class PodTable extends Table<PodDims> {
-  readonly interners: Interners;
-  cols!: PodColumns;
-
+export class PodTable extends Table<PodDims, PodColumns> {
   private constructor(store: ColumnStore, dims: PodDims, interners: Interners) {
-    super(store, dims);
-    this.interners = interners;
-    this.writeDims();
-    this.onReallocate();
+    super(store, dims, interners);
   }
 
   static create(interners: Interners, capacity = 256, dims: Partial<PodDims> = {}): PodTable {
@@ -419,15 +428,6 @@ export class PodTable extends Table<PodDims> {
     this.store.header[H_DIMS] = this.dims.R;
     this.store.header[H_DIMS + 1] = this.dims.L;
   }
-  protected onReallocate(): void { this.cols = this.store.columns as unknown as PodColumns; }
-
-  get resourceCount(): number { return this.dims.R; }
-  get labelSlots(): number { return this.dims.L; }
-
-  ensureResources(): void {
-    const R = this.interners.resources.size - 1;
-    if (R > this.dims.R) this.reallocate(this.capacity, { ...this.dims, R });
-  }
 
   add(row: PodRow): number {
     const { interners } = this;
@@ -436,11 +436,7 @@ export class PodTable extends Table<PodDims> {
     const i = this.count;
     this.ensureRows(i + 1);
     const labels = Object.entries(row.labels);
-    if (labels.length > this.dims.L) {
-      let w = this.dims.L;
-      while (w < labels.length) w *= 2;
-      this.reallocate(this.capacity, { ...this.dims, L: w });
-    }
+    this.ensureSlots('L', labels.length);
     const c = this.cols;
     const cap = this.capacity;
     c.name[i] = interners.names.intern(`${row.namespace}/${row.name}`);
@@ -456,24 +452,9 @@ export class PodTable extends Table<PodDims> {
     for (const [r, v] of row.requests) c.req[(interners.resources.lookup(r) - 1) * cap + i] = v;
     c.nzCpu[i] = row.nonZeroCpu;
     c.nzMem[i] = row.nonZeroMemory;
-    const L = this.dims.L;
-    const pairs = labels.map(([k, v]) => [interners.labels.intern(k), interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
-    c.labelCount[i] = pairs.length;
-    pairs.forEach(([k, v], s) => {
-      c.labelKey[i * L + s] = k;
-      c.labelVal[i * L + s] = v;
-    });
+    this.writeLabels(i, labels);
     this.count = i + 1;
     return i;
-  }
-
-  labelValue(i: number, keyId: number): number {
-    const { labelCount, labelKey, labelVal } = this.cols;
-    const L = this.dims.L;
-    const base = i * L;
-    const n = labelCount[i]!;
-    for (let s = 0; s < n; s++) if (labelKey[base + s] === keyId) return labelVal[base + s]!;
-    return NO_ID;
   }
 
   /** "namespace/name" of pod i. */
