@@ -126,6 +126,8 @@ export class FastScheduler implements CycleBackend {
   private failRows!: Int32Array;
   /** scanFeasible's outputs: found, processed, failed. */
   private readonly scanOut = new Int32Array(3);
+  /** scanScoreCached's max total and how many feasible nodes reach it. */
+  private readonly scanMax = new Float64Array(2);
   private readonly reqScratch = new Float64Array(64);
   private readonly allocScratch = new Float64Array(64);
 
@@ -385,7 +387,8 @@ export class FastScheduler implements CycleBackend {
     const failures = this.failures;
     failures.clear();
     const exRows = ex ? new Map<number, NodeExplain>() : this.noExplain;
-    const check = (n: number): boolean => {
+    // The per-node slow path (explain, nominated pods); built only when a cycle needs it.
+    const makeCheck = () => (n: number): boolean => {
       const ne: NodeExplain | undefined = ex ? { node: nodes.nodeName(n), feasible: true, filters: {} } : undefined;
       const fail = this.checkWithNominated(plan, dyn, n, priority, key, noms, ne ? (name, r) => { ne.filters[name] = r; } : null);
       if (fail && !failures.has(n)) failures.set(n, fail);
@@ -400,7 +403,7 @@ export class FastScheduler implements CycleBackend {
     // Upstream evaluateNominatedNode: the nominated node alone first.
     const nominatedRow = ctx.nominatedNode !== undefined ? this.t.nodeIndex.get(ctx.nominatedNode) ?? -1 : -1;
     if (nominatedRow >= 0) {
-      const ok = check(nominatedRow);
+      const ok = makeCheck()(nominatedRow);
       this.nextStartNodeIndex = 0;
       if (ok) return { node: nominatedRow, plugins: [], explain: ex, potential: 0 };
     }
@@ -425,11 +428,22 @@ export class FastScheduler implements CycleBackend {
     if (cache) {
       // Filter and score in one pass, reusing every node's result while the node is unchanged.
       const failRows = this.failRows;
-      scanScoreCached(nodes, plan, cache, this.nodeVersion, visit, len, this.nextStartNodeIndex % len, numToFind, rows, this.totals, failRows, this.scanOut);
+      scanScoreCached(nodes, plan, cache, this.nodeVersion, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut, this.scanMax);
       found = this.scanOut[0]!;
       this.collectFailures(plan, dyn, failRows, this.scanOut[2]!, found, nominatedRow);
       this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
-      if (found > 1) return { node: rows[selectHostIn(this.totals, found, this.rng)]!, plugins: [], potential: 0 };
+      if (found > 1) {
+        // selectHostIn over the visited feasible nodes, with the max and its ties counted during the scan.
+        const max = this.scanMax[0]!;
+        const ties = this.scanMax[1]!;
+        let k = ties === 1 ? 0 : this.rng.intn(ties);
+        const total = cache.total;
+        for (let j = 0; j < found; j++) {
+          const n = rows[j]!;
+          if (total[n] === max && k-- === 0) return { node: n, plugins: [], potential: 0 };
+        }
+        throw new Error('totals cache: the chosen tie was not found');
+      }
     } else if (!ex && !noms) {
       const failRows = this.failRows;
       scanFeasible(nodes, plan, dyn.spreadF, dyn.affinityFilter ? dyn.affinity : null, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
@@ -438,6 +452,7 @@ export class FastScheduler implements CycleBackend {
       this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
     } else {
       visitedSlowly = true;
+      const check = makeCheck();
       for (let i = 0; i < len && found < numToFind; i++) {
         const n = visit[(this.nextStartNodeIndex + i) % len]!;
         if (check(n)) rows[found++] = n;
@@ -1018,10 +1033,12 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
  * their totals go to rows/totals, failing rows to failRows; out = [found, processed, failed].
  */
 function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, nodeVersion: Int32Array, visit: Int32Array, len: number, start: number,
-  numToFind: number, rows: Int32Array, totals: Float64Array, failRows: Int32Array, out: Int32Array): void {
+  numToFind: number, rows: Int32Array, failRows: Int32Array, out: Int32Array, maxOut: Float64Array): void {
   const f = plan.filterInputs;
   const { version, feasible, total, recipe } = cache;
   const imageRaw = plan.imageRaw;
+  let max = -Infinity;
+  let ties = 0;
   let found = 0;
   let failed = 0;
   let processed = 0;
@@ -1037,7 +1054,13 @@ function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, n
       if (ok) total[n] = nodeTotal(nodes, n, recipe, imageRaw);
     }
     if (feasible[n] === 1) {
-      totals[found] = total[n]!;
+      const t = total[n]!;
+      if (t > max) {
+        max = t;
+        ties = 1;
+      } else if (t === max) {
+        ties++;
+      }
       rows[found++] = n;
     } else {
       failRows[failed++] = n;
@@ -1046,6 +1069,8 @@ function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, n
   out[0] = found;
   out[1] = processed;
   out[2] = failed;
+  maxOut[0] = max;
+  maxOut[1] = ties;
 }
 
 /** Same own fields by identity, spec.nodeName aside (no allocation: called once per admitted pod). */
