@@ -29,3 +29,43 @@ export function networkState(objs: ClusterObjects, opts: { seed?: number; maxEnd
   }
   return { services: objs.services, slices };
 }
+
+/** What a proxier exposes for applyStateDiff: its current objects and its informer-style handlers. */
+export interface ProxierState {
+  services: ReadonlyMap<string, Service>;
+  slices(): readonly EndpointSlice[];
+  onServiceUpdate(svc: Service): void;
+  onServiceDelete(key: string): void;
+  onEndpointSliceUpdate(slice: EndpointSlice): void;
+  onEndpointSliceDelete(slice: EndpointSlice): void;
+}
+
+/**
+ * Replaces a proxier's whole state (each `--then` names a complete state): only the differences
+ * reach its handlers, as informers would deliver them. A slice that moved to another Service is
+ * deleted from the old one first.
+ */
+export function applyStateDiff(p: ProxierState, services: readonly Service[], slices: readonly EndpointSlice[]): void {
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  const seenSvc = new Set<string>();
+  for (const svc of services) {
+    const key = serviceKey(svc);
+    seenSvc.add(key);
+    const old = p.services.get(key);
+    if (!old || !same(old, svc)) p.onServiceUpdate(svc);
+  }
+  for (const key of [...p.services.keys()]) if (!seenSvc.has(key)) p.onServiceDelete(key);
+  const id = (s: EndpointSlice) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
+  const prev = new Map<string, EndpointSlice>();
+  for (const s of p.slices()) prev.set(id(s), s);
+  const seen = new Set<string>();
+  for (const s of slices) {
+    seen.add(id(s));
+    const old = prev.get(id(s));
+    if (!old || !same(old, s)) {
+      if (old && old.metadata.labels?.[LABEL_SERVICE_NAME] !== s.metadata.labels?.[LABEL_SERVICE_NAME]) p.onEndpointSliceDelete(old);
+      p.onEndpointSliceUpdate(s);
+    }
+  }
+  for (const [k, s] of prev) if (!seen.has(k)) p.onEndpointSliceDelete(s);
+}

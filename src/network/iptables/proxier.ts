@@ -21,6 +21,7 @@ import { serviceKey, servicePortInfos, type ServicePortInfo } from '../service.j
 import { OrderedPorts } from './ordered-ports.js';
 import { assemblePayload } from './restore.js';
 import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, planChains, planPort, type PortPlan, type RuleSettings } from './rules.js';
+import { applyStateDiff } from '../state.js';
 
 export interface ProxierOptions {
   nodeName: string;
@@ -164,27 +165,11 @@ export class IptablesProxier {
 
   /** Replaces the whole state (each --then names a complete state); only differences become changes. */
   setState(services: readonly Service[], slices: readonly EndpointSlice[]): void {
-    const seenSvc = new Set<string>();
-    for (const svc of services) {
-      const key = serviceKey(svc);
-      seenSvc.add(key);
-      const old = this.services.get(key);
-      if (old !== svc && (!old || JSON.stringify(old) !== JSON.stringify(svc))) this.onServiceUpdate(svc);
-    }
-    for (const key of [...this.services.keys()]) if (!seenSvc.has(key)) this.onServiceDelete(key);
-    const prev = new Map<string, EndpointSlice>();
-    for (const s of this.cache.allSlices()) prev.set(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`, s);
-    const seen = new Set<string>();
-    for (const s of slices) {
-      const id = `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
-      seen.add(id);
-      const old = prev.get(id);
-      if (old !== s && (!old || JSON.stringify(old) !== JSON.stringify(s))) {
-        if (old && old.metadata.labels?.['kubernetes.io/service-name'] !== s.metadata.labels?.['kubernetes.io/service-name']) this.onEndpointSliceDelete(old);
-        this.onEndpointSliceUpdate(s);
-      }
-    }
-    for (const [id, s] of prev) if (!seen.has(id)) this.onEndpointSliceDelete(s);
+    applyStateDiff({
+      services: this.services, slices: () => this.cache.allSlices(),
+      onServiceUpdate: (s) => this.onServiceUpdate(s), onServiceDelete: (k) => this.onServiceDelete(k),
+      onEndpointSliceUpdate: (s) => this.onEndpointSliceUpdate(s), onEndpointSliceDelete: (s) => this.onEndpointSliceDelete(s),
+    }, services, slices);
   }
 
   /** Forces the next sync to be full (as after a failed restore or the iptables monitor). */

@@ -23,6 +23,7 @@ import {
   type NftSettings, type PortChainNames,
 } from './rules.js';
 import { setupLines, setupRuleCount } from './setup.js';
+import { applyStateDiff } from '../state.js';
 
 export interface NftProxierOptions {
   nodeName: string;
@@ -148,29 +149,13 @@ export class NftablesProxier {
     if (key) this.candidates.add(key);
   }
 
-  /** Replaces the whole state; only differences become changes (as informers would deliver them). */
+  /** Replaces the whole state (each --then names a complete state); only differences become changes. */
   setState(services: readonly Service[], slices: readonly EndpointSlice[]): void {
-    const seenSvc = new Set<string>();
-    for (const svc of services) {
-      const key = serviceKey(svc);
-      seenSvc.add(key);
-      const old = this.services.get(key);
-      if (old !== svc && (!old || JSON.stringify(old) !== JSON.stringify(svc))) this.onServiceUpdate(svc);
-    }
-    for (const key of [...this.services.keys()]) if (!seenSvc.has(key)) this.onServiceDelete(key);
-    const id = (s: EndpointSlice) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
-    const prev = new Map<string, EndpointSlice>();
-    for (const s of this.cache.allSlices()) prev.set(id(s), s);
-    const seen = new Set<string>();
-    for (const s of slices) {
-      seen.add(id(s));
-      const old = prev.get(id(s));
-      if (old !== s && (!old || JSON.stringify(old) !== JSON.stringify(s))) {
-        if (old && old.metadata.labels?.['kubernetes.io/service-name'] !== s.metadata.labels?.['kubernetes.io/service-name']) this.onEndpointSliceDelete(old);
-        this.onEndpointSliceUpdate(s);
-      }
-    }
-    for (const [k, s] of prev) if (!seen.has(k)) this.onEndpointSliceDelete(s);
+    applyStateDiff({
+      services: this.services, slices: () => this.cache.allSlices(),
+      onServiceUpdate: (s) => this.onServiceUpdate(s), onServiceDelete: (k) => this.onServiceDelete(k),
+      onEndpointSliceUpdate: (s) => this.onEndpointSliceUpdate(s), onEndpointSliceDelete: (s) => this.onEndpointSliceDelete(s),
+    }, services, slices);
   }
 
   forceFullSync(): void {
