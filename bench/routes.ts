@@ -3,9 +3,9 @@
 // (hits on exact and wildcard hosts, misses -> 404). Requests are parsed outside the timed loop.
 // Run: node dist/bench/routes.js [routes] [requests]
 
-import type { GenericObject } from '../src/k8s/types.js';
 import { Router } from '../src/network/routes/router.js';
 import { parseRequest, type Request } from '../src/network/routes/table.js';
+import { routeObjects } from '../src/bench/data.js';
 
 const ROUTES = Number(process.argv[2] ?? 10_000);
 const N = Number(process.argv[3] ?? 2_000_000);
@@ -13,28 +13,9 @@ let seed = 42;
 const rnd = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-const httpRouteCount = Math.floor(ROUTES * 0.8);
-const hosts = Math.max(1, Math.floor(httpRouteCount / 8));
-const httpRoutes: GenericObject[] = [];
-for (let h = 0; h < hosts; h++) {
-  const rules = [];
-  for (let r = 0; r < 8; r++) {
-    const match: Record<string, unknown> = { path: { type: r === 0 ? 'Exact' : 'PathPrefix', value: `/api/v${r}/items${r % 3 ? '/' + r : ''}` } };
-    if (r % 4 === 1) match.method = 'GET';
-    if (r % 4 === 2) match.headers = [{ name: 'x-tenant', value: `t${r}` }];
-    rules.push({ matches: [match], backendRefs: [{ name: `svc-${h}-${r}`, port: 80 }] });
-  }
-  httpRoutes.push({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: `r${h}`, namespace: `ns${h % 20}`, creationTimestamp: '2024-01-01T00:00:00Z' },
-    spec: { parentRefs: [{ name: 'gw', namespace: 'default' }], hostnames: [h % 10 === 0 ? `*.w${h}.example.com` : `h${h}.example.com`], rules } });
-}
-const ingressPaths = ROUTES - hosts * 8;
-const ingresses: GenericObject[] = [];
-for (let i = 0; i < ingressPaths; i += 10) {
-  ingresses.push({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: `ing${i}`, namespace: 'web' },
-    spec: { rules: [{ host: `i${i / 10}.shop.com`, http: { paths: Array.from({ length: Math.min(10, ingressPaths - i) }, (_, k) => ({ path: `/p${k}`, pathType: k % 2 ? 'Exact' : 'Prefix', backend: { service: { name: `isvc${k}`, port: { number: 80 } } } })) } }] } });
-}
-const gateway: GenericObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' },
-  spec: { gatewayClassName: 'x', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] } };
+// The shared route table (src/bench/data.ts): HTTPRoutes with 8 rules per hostname (80 %) plus Ingress paths.
+const { ingresses, httpRoutes, gateways, hosts, ingressPaths } = routeObjects(ROUTES);
+const gateway = gateways[0]!;
 
 const t0 = performance.now();
 const router = new Router({ ingresses, httpRoutes, gateways: [gateway] });
