@@ -27,6 +27,7 @@ import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type Af
 import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
 import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
 import { FastCustom } from '../plugins/fast.js';
+import { MaxTree } from './maxtree.js';
 
 /**
  * Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay:
@@ -77,15 +78,38 @@ interface Dynamic {
   affinityFilter: boolean;
 }
 
+/** Entries in the engine's change log (a power of two); a cache further behind re-evaluates every node. */
+const CHANGE_LOG_SIZE = 4096;
+
 const NO_DYNAMIC: Dynamic = { spreadF: null, spreadS: null, affinity: null, affinityFilter: false };
 
-/** A plan's per-node filter result and score total, valid while the node's version is unchanged. */
+/**
+ * A plan's Filter result and score total per visiting position, laid out in the order the cycle visits
+ * nodes so the scan reads one contiguous array: the total when the node passes, -Infinity when it
+ * fails, NaN when not evaluated since the node last changed. Nodes change through `account` only,
+ * which appends the row to the engine's change log; a cache marks the positions of the rows logged
+ * since it last looked (or all of them when it fell behind the log) and re-evaluates them lazily.
+ */
 interface TotalsCache {
-  version: Int32Array;
-  feasible: Uint8Array;
-  total: Float64Array;
+  score: Float64Array;
+  /** The node rows in visiting order (the engine's order, or the plan's allowed subset of it). */
+  visit: Int32Array;
+  /** Node row -> position in `visit`, -1 when the plan never visits it. */
+  posOf: Int32Array;
+  /** Change-log entries already applied. */
+  logSeen: number;
   recipe: TotalRecipe;
+  /** Cycles that used this cache; from TREE_AFTER_USES on, `tree` answers the scan. */
+  uses: number;
+  /** Built once the plan proved reused; then every position is evaluated and kept current. */
+  tree: MaxTree | null;
 }
+
+/**
+ * A plan's cache gets its MaxTree on its this-many-th cycle: building one evaluates every node, which
+ * a plan used once or twice (pods of their own spec) should not pay.
+ */
+const TREE_AFTER_USES = 3;
 
 /** What a profile needs resolved against the tables once. */
 interface ProfileRuntime {
@@ -100,6 +124,8 @@ interface ProfileRuntime {
   scoresFitAndBalanced: boolean;
   plans: Map<PodSpec, SpecPlan>;
   caches: Map<SpecPlan, TotalsCache | null>;
+  /** Per plan with allowedRows: the rows it visits, in snapshot order. */
+  visits: Map<SpecPlan, Int32Array>;
   /** Dynamic plugin state per plan and pod shape (namespace, labels, owners). */
   dynamic: WeakMap<SpecPlan, Map<string, Dynamic>>;
   /** Custom plugins (--plugin) this profile enables, or null. */
@@ -126,8 +152,14 @@ export class FastScheduler implements CycleBackend {
   private failRows!: Int32Array;
   /** scanFeasible's outputs: found, processed, failed. */
   private readonly scanOut = new Int32Array(3);
-  /** scanScoreCached's max total and how many feasible nodes reach it. */
-  private readonly scanMax = new Float64Array(2);
+  /** A cached scan's outputs: found, processed, max total, its ties. */
+  private readonly scanMax = new Float64Array(4);
+  /**
+   * Node rows whose bound pods changed, in order (a ring of CHANGE_LOG_SIZE; `changes` counts every
+   * entry ever written). Totals caches replay it to find what to re-evaluate.
+   */
+  private readonly changeLog = new Int32Array(CHANGE_LOG_SIZE);
+  private changes = 0;
   private readonly reqScratch = new Float64Array(64);
   private readonly allocScratch = new Float64Array(64);
 
@@ -284,6 +316,7 @@ export class FastScheduler implements CycleBackend {
         scoresFitAndBalanced: profile.plugins.score.includes('NodeResourcesFit') && profile.plugins.score.includes('NodeResourcesBalancedAllocation'),
         plans: new Map(),
         caches: new Map(),
+        visits: new Map(),
         dynamic: new WeakMap(),
         custom: FastCustom.forProfile(profile, this.config.custom, this.t, (row) => this.podObjects[row]),
       };
@@ -409,8 +442,8 @@ export class FastScheduler implements CycleBackend {
     }
 
     // The nodes this cycle may visit, in snapshot order.
-    let visit = this.order;
-    if (plan.allowedRows) visit = this.order.filter((n) => plan.allowedRows!.has(n));
+    const cache = !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
+    const visit = cache ? cache.visit : plan.allowedRows ? this.visitOf(rt, plan) : this.order;
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
     if (this.shards && !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
@@ -424,25 +457,41 @@ export class FastScheduler implements CycleBackend {
     const rows = this.rows;
     let found = 0;
     let visitedSlowly = false;
-    const cache = !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity ? this.totalsCache(rt, plan) : null;
-    if (cache) {
-      // Filter and score in one pass, reusing every node's result while the node is unchanged.
-      const failRows = this.failRows;
-      scanScoreCached(nodes, plan, cache, this.nodeVersion, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut, this.scanMax);
-      found = this.scanOut[0]!;
-      this.collectFailures(plan, dyn, failRows, this.scanOut[2]!, found, nominatedRow);
+    if (cache && len > 0) {
+      // Filter and score in one pass over the plan's dense per-position results (re-evaluating only
+      // nodes changed since they were last seen), then the k-th of the max's ties in visiting order.
+      this.syncCache(cache, plan);
+      const start = this.nextStartNodeIndex % len;
+      const out = this.scanMax;
+      const tree = cache.tree;
+      if (tree) {
+        const processed = tree.span(start, numToFind);
+        found = Math.min(numToFind, tree.feasible());
+        tree.rangeMax(start, processed, out);
+        out[3] = out[1]!;
+        out[2] = out[0]!;
+        out[0] = found;
+        out[1] = processed;
+      } else {
+        scanDense(nodes, plan, cache, start, numToFind, out);
+        found = out[0]!;
+      }
+      const processed = out[1]!;
+      if (found === 0 || failures.size > 0) {
+        let f = 0;
+        const failRows = this.failRows;
+        const score = cache.score;
+        for (let i = 0, pos = start; i < processed; i++, pos = pos + 1 === len ? 0 : pos + 1) if (score[pos] === -Infinity) failRows[f++] = visit[pos]!;
+        this.collectFailures(plan, dyn, failRows, f, found, nominatedRow);
+      } else {
+        this.failedCount = processed - found;
+      }
       this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
-      if (found > 1) {
-        // selectHostIn over the visited feasible nodes, with the max and its ties counted during the scan.
-        const max = this.scanMax[0]!;
-        const ties = this.scanMax[1]!;
-        let k = ties === 1 ? 0 : this.rng.intn(ties);
-        const total = cache.total;
-        for (let j = 0; j < found; j++) {
-          const n = rows[j]!;
-          if (total[n] === max && k-- === 0) return { node: n, plugins: [], potential: 0 };
-        }
-        throw new Error('totals cache: the chosen tie was not found');
+      if (found > 0) {
+        const ties = out[3]!;
+        const k = ties === 1 ? 0 : this.rng.intn(ties);
+        const pos = tree ? tree.nthTie(start, processed, out[2]!, k) : nthTie(cache.score, len, start, processed, out[2]!, k);
+        return { node: visit[pos]!, plugins: [], potential: 0 };
       }
     } else if (!ex && !noms) {
       const failRows = this.failRows;
@@ -746,10 +795,60 @@ export class FastScheduler implements CycleBackend {
           if (FAST_BUILT.has(name)) ok = false;
       }
     }
-    const n = this.t.nodes.count;
-    const cache: TotalsCache | null = ok ? { version: new Int32Array(n).fill(-1), feasible: new Uint8Array(n), total: new Float64Array(n), recipe } : null;
+    let cache: TotalsCache | null = null;
+    if (ok) {
+      const visit = plan.allowedRows ? this.visitOf(rt, plan) : this.order;
+      const posOf = new Int32Array(this.t.nodes.count).fill(-1);
+      for (let i = 0; i < visit.length; i++) posOf[visit[i]!] = i;
+      cache = { score: new Float64Array(visit.length).fill(NaN), visit, posOf, logSeen: this.changes, recipe, uses: 0, tree: null };
+    }
     rt.caches.set(plan, cache);
     return cache;
+  }
+
+  /** The rows a plan with a node-set narrowing (allowedRows) visits, in snapshot order; kept per plan. */
+  private visitOf(rt: ProfileRuntime, plan: SpecPlan): Int32Array {
+    let v = rt.visits.get(plan);
+    if (!v) rt.visits.set(plan, (v = this.order.filter((n) => plan.allowedRows!.has(n))));
+    return v;
+  }
+
+  /**
+   * Brings a cache up to the change log: the positions of nodes changed since it last looked are
+   * marked not evaluated, or — once it has a tree — evaluated again and updated in the tree.
+   */
+  private syncCache(cache: TotalsCache, plan: SpecPlan): void {
+    const behind = this.changes - cache.logSeen;
+    const { score, posOf, tree } = cache;
+    if (behind > CHANGE_LOG_SIZE) {
+      score.fill(NaN);
+      if (tree) {
+        evaluateAll(this.t.nodes, plan, cache);
+        tree.build(score);
+      }
+    } else if (behind > 0) {
+      const log = this.changeLog;
+      for (let i = cache.logSeen; i < this.changes; i++) {
+        const pos = posOf[log[i & (CHANGE_LOG_SIZE - 1)]!]!;
+        if (pos < 0) continue;
+        if (tree) {
+          const n = cache.visit[pos]!;
+          const t = nodePasses(this.t.nodes, n, plan.filterInputs) ? nodeTotal(this.t.nodes, n, cache.recipe, plan.imageRaw) : -Infinity;
+          if (t !== score[pos]) {
+            score[pos] = t;
+            tree.set(pos, t);
+          }
+        } else {
+          score[pos] = NaN;
+        }
+      }
+    }
+    cache.logSeen = this.changes;
+    if (!tree && ++cache.uses >= TREE_AFTER_USES && score.length > 0) {
+      evaluateAll(this.t.nodes, plan, cache);
+      cache.tree = new MaxTree(score.length);
+      cache.tree.build(score);
+    }
   }
 
   /** The plan of the last cycle (PostFilter re-runs its filters). */
@@ -783,6 +882,7 @@ export class FastScheduler implements CycleBackend {
   private account(p: number, n: number, sign: 1 | -1): void {
     const nodes = this.t.nodes;
     this.nodeVersion[n]!++;
+    this.changeLog[this.changes++ & (CHANGE_LOG_SIZE - 1)] = n;
     accountPod(nodes, this.t.pods, p, n, sign);
     this.counters.onAccount(p, n, sign);
     this.affinityIndex.onAccount(p, n, sign);
@@ -1028,49 +1128,65 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
 }
 
 /**
- * scanFeasible + the per-node scores in one loop, through the plan's TotalsCache: a node whose
- * version is unchanged since it was last evaluated for this plan costs two loads. Feasible rows and
- * their totals go to rows/totals, failing rows to failRows; out = [found, processed, failed].
+ * scanFeasible + the per-node scores in one loop over a plan's TotalsCache, from position `start`
+ * round-robin until `numToFind` feasible nodes are found or every position was visited. A position not
+ * evaluated since its node changed (NaN) is evaluated here. out = [found, processed, max total, how
+ * many feasible positions reach it, the first feasible position].
  */
-function scanScoreCached(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, nodeVersion: Int32Array, visit: Int32Array, len: number, start: number,
-  numToFind: number, rows: Int32Array, failRows: Int32Array, out: Int32Array, maxOut: Float64Array): void {
+function scanDense(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, start: number, numToFind: number, out: Float64Array): void {
+  const { score, visit, recipe } = cache;
   const f = plan.filterInputs;
-  const { version, feasible, total, recipe } = cache;
   const imageRaw = plan.imageRaw;
+  const len = score.length;
   let max = -Infinity;
   let ties = 0;
   let found = 0;
-  let failed = 0;
   let processed = 0;
-  let idx = start;
+  let pos = start;
   while (processed < len && found < numToFind) {
-    const n = visit[idx]!;
-    if (++idx === len) idx = 0;
-    processed++;
-    if (version[n] !== nodeVersion[n]) {
-      version[n] = nodeVersion[n]!;
-      const ok = nodePasses(nodes, n, f);
-      feasible[n] = ok ? 1 : 0;
-      if (ok) total[n] = nodeTotal(nodes, n, recipe, imageRaw);
+    let t = score[pos]!;
+    if (t !== t) {
+      const n = visit[pos]!;
+      t = nodePasses(nodes, n, f) ? nodeTotal(nodes, n, recipe, imageRaw) : -Infinity;
+      score[pos] = t;
     }
-    if (feasible[n] === 1) {
-      const t = total[n]!;
+    if (t !== -Infinity) {
       if (t > max) {
         max = t;
         ties = 1;
       } else if (t === max) {
         ties++;
       }
-      rows[found++] = n;
-    } else {
-      failRows[failed++] = n;
+      found++;
     }
+    processed++;
+    if (++pos === len) pos = 0;
   }
   out[0] = found;
   out[1] = processed;
-  out[2] = failed;
-  maxOut[0] = max;
-  maxOut[1] = ties;
+  out[2] = max;
+  out[3] = ties;
+}
+
+/** The position of the k-th (from 0) score equal to `max` among `count` positions visited round-robin from `start`. */
+function nthTie(score: Float64Array, len: number, start: number, count: number, max: number, k: number): number {
+  let pos = start;
+  for (let i = 0; i < count; i++) {
+    if (score[pos] === max && k-- === 0) return pos;
+    if (++pos === len) pos = 0;
+  }
+  throw new Error('totals cache: the chosen tie was not found');
+}
+
+/** Evaluates every position of a cache not evaluated since its node changed. */
+function evaluateAll(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache): void {
+  const { score, visit, recipe } = cache;
+  const f = plan.filterInputs;
+  for (let pos = 0; pos < score.length; pos++) {
+    if (score[pos] === score[pos]) continue;
+    const n = visit[pos]!;
+    score[pos] = nodePasses(nodes, n, f) ? nodeTotal(nodes, n, recipe, plan.imageRaw) : -Infinity;
+  }
 }
 
 /** Same own fields by identity, spec.nodeName aside (no allocation: called once per admitted pod). */
