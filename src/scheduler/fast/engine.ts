@@ -1130,8 +1130,8 @@ function scanFeasible(nodes: NodeTable, plan: SpecPlan, spread: SpreadFilter | n
 /**
  * scanFeasible + the per-node scores in one loop over a plan's TotalsCache, from position `start`
  * round-robin until `numToFind` feasible nodes are found or every position was visited. A position not
- * evaluated since its node changed (NaN) is evaluated here. out = [found, processed, max total, how
- * many feasible positions reach it, the first feasible position].
+ * evaluated since its node changed (NaN) is evaluated here.
+ * out = [found, processed, max total, how many feasible positions reach it].
  */
 function scanDense(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache, start: number, numToFind: number, out: Float64Array): void {
   const { score, visit, recipe } = cache;
