@@ -167,7 +167,8 @@ export class FastScheduler implements CycleBackend {
   readonly config: SchedulerConfig;
   /** "namespace/name" -> PodTable row (the row of the input pod). */
   readonly podRows = new Map<string, number>();
-  private readonly refs = new Map<string, PodRef>();
+  /** The ref of every bound or running pod, by PodTable row. */
+  private readonly refsByRow: (PodRef | undefined)[] = [];
   /** Per-cycle scratch, reused: rejected node row -> its status. */
   private readonly failures = new Map<number, FailStatus>();
   private readonly noExplain = new Map<number, NodeExplain>();
@@ -188,9 +189,13 @@ export class FastScheduler implements CycleBackend {
   private readonly nodeObjects: Node[];
   private lastFailure: (FailedCycleRows & { profile: Profile; rt: ProfileRuntime; plan: SpecPlan | null; dyn: Dynamic; priority: number; pod: Pod; noms: Nominations }) | undefined;
   /** Pod rows bound to each node row, in bind order (preemption walks them as upstream walks NodeInfo.Pods). */
-  private readonly podsOnNode = new Map<number, number[]>();
-  private readonly startTimes = new Map<number, number>();
-  private readonly rowPriority = new Map<number, number>();
+  /** The node the last successful attempt chose (bind usually follows with this name). */
+  private lastChosenName: string | null = null;
+  private lastChosenRow = -1;
+  private readonly podsOnNode: (number[] | undefined)[] = [];
+  /** Per PodTable row: start time and priority of bound pods (NaN: not known here). */
+  private startTimes = new Float64Array(0);
+  private rowPriority = new Float64Array(0);
   /** Set when any pod may be nominated to a node: filters then count nominated pods (slow path). */
   private mayHaveNominations = false;
   private readonly shardPlans = new Map<SpecPlan, ShardPlan | null>();
@@ -213,10 +218,25 @@ export class FastScheduler implements CycleBackend {
     for (let p = 0; p < this.t.pods.count; p++) {
       const n = pc.node[p]!;
       if (n < 0 || pc.phase[p] === 2 || pc.phase[p] === 3) continue;
-      let list = this.podsOnNode.get(n);
-      if (!list) this.podsOnNode.set(n, (list = []));
-      list.push(p);
+      (this.podsOnNode[n] ??= []).push(p);
     }
+  }
+
+  /** Records a bound pod's ref, priority and start time under its row. */
+  private track(p: number, ref: PodRef, start: number): void {
+    if (p >= this.startTimes.length) {
+      const size = Math.max(p + 1, this.startTimes.length * 2, 1024);
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(size).fill(NaN);
+        b.set(a);
+        return b;
+      };
+      this.startTimes = grow(this.startTimes);
+      this.rowPriority = grow(this.rowPriority);
+    }
+    this.refsByRow[p] = ref;
+    this.rowPriority[p] = ref.priority;
+    this.startTimes[p] = start;
   }
 
   /**
@@ -925,7 +945,12 @@ export class FastScheduler implements CycleBackend {
     } else {
       this.lastFailure = undefined;
     }
-    const result: AttemptResult = { node: out.node >= 0 ? this.t.nodes.nodeName(out.node) : null, unschedulablePlugins: out.plugins };
+    const name = out.node >= 0 ? this.t.nodes.nodeName(out.node) : null;
+    if (name !== null) {
+      this.lastChosenName = name;
+      this.lastChosenRow = out.node;
+    }
+    const result: AttemptResult = { node: name, unschedulablePlugins: out.plugins };
     if (out.fitError) result.fitError = out.fitError;
     if (out.error) result.error = out.error;
     if (out.explain) result.explain = out.explain;
@@ -934,15 +959,11 @@ export class FastScheduler implements CycleBackend {
 
   bind(ref: PodRef, node: string, _now: number): void {
     const p = this.podRows.get(ref.key)!;
-    const n = this.t.nodeIndex.get(node)!;
+    const n = node === this.lastChosenName ? this.lastChosenRow : this.t.nodeIndex.get(node)!;
     this.account(p, n, 1);
     this.t.pods.cols.node[p] = n;
-    this.refs.set(ref.key, ref);
-    this.rowPriority.set(p, ref.priority);
-    this.startTimes.set(p, SIM_EPOCH_MS + _now);
-    let list = this.podsOnNode.get(n);
-    if (!list) this.podsOnNode.set(n, (list = []));
-    list.push(p);
+    this.track(p, ref, SIM_EPOCH_MS + _now);
+    (this.podsOnNode[n] ??= []).push(p);
     ref.pod.spec.nodeName = node;
   }
 
@@ -950,11 +971,9 @@ export class FastScheduler implements CycleBackend {
   trackRunning(ref: PodRef): void {
     const p = this.podRows.get(ref.key);
     if (p === undefined) return;
-    this.refs.set(ref.key, ref);
-    this.rowPriority.set(p, ref.priority);
     const st = ref.pod.status?.startTime;
     const t = typeof st === 'string' ? Date.parse(st) : NaN;
-    this.startTimes.set(p, Number.isNaN(t) ? SIM_EPOCH_MS : t);
+    this.track(p, ref, Number.isNaN(t) ? SIM_EPOCH_MS : t);
   }
 
   remove(key: string): void {
@@ -964,15 +983,15 @@ export class FastScheduler implements CycleBackend {
     if (n >= 0) {
       this.account(p, n, -1);
       this.t.pods.cols.node[p] = -1;
-      const list = this.podsOnNode.get(n);
+      const list = this.podsOnNode[n];
       const i = list ? list.indexOf(p) : -1;
       if (i >= 0) list!.splice(i, 1);
     }
-    const ref = this.refs.get(key);
+    const ref = this.refsByRow[p];
     if (ref) delete ref.pod.spec.nodeName;
     // A pod created again under the same name gets a new row.
     this.podRows.delete(key);
-    this.refs.delete(key);
+    this.refsByRow[p] = undefined;
   }
 
   addNode(node: Node): void {
@@ -987,6 +1006,7 @@ export class FastScheduler implements CycleBackend {
     this.nodeObjects.push(node);
     // Rebuilt lazily at the next attempt: 5,000 nodes added one by one cost one rebuild, not 5,000.
     this.nodesDirty = true;
+    this.lastChosenName = null;
   }
 
   /** A node leaves the cluster: it is no longer visited (its row stays, unused). */
@@ -994,6 +1014,7 @@ export class FastScheduler implements CycleBackend {
     const row = this.t.nodeIndex.get(name);
     if (row === undefined) return;
     this.removedNodes.add(row);
+    this.lastChosenName = null;
     this.nodeObjects.splice(this.nodeObjects.findIndex((n) => n.metadata.name === name), 1);
     this.nodesDirty = true;
   }
@@ -1049,11 +1070,11 @@ export class FastScheduler implements CycleBackend {
     const host: FastPreemptionHost = {
       order: this.order, rng: this.rng, cluster: this.cluster,
       nodeName: (n) => this.t.nodes.nodeName(n),
-      podsOn: (n) => this.podsOnNode.get(n) ?? [],
-      priorityOf: (r) => this.rowPriority.get(r) ?? this.t.pods.cols.priority[r]!,
-      podOf: (r) => this.refs.get(this.keyOfRow(r))?.pod ?? this.podObjects[r]!,
+      podsOn: (n) => this.podsOnNode[n] ?? [],
+      priorityOf: (r) => (r < this.rowPriority.length && !Number.isNaN(this.rowPriority[r]) ? this.rowPriority[r]! : this.t.pods.cols.priority[r]!),
+      podOf: (r) => this.refsByRow[r]?.pod ?? this.podObjects[r]!,
       keyOf: (r) => this.keyOfRow(r),
-      startTime: (r) => this.startTimes.get(r) ?? SIM_EPOCH_MS,
+      startTime: (r) => (r < this.startTimes.length && !Number.isNaN(this.startTimes[r]) ? this.startTimes[r]! : SIM_EPOCH_MS),
       account: (p, n, sign) => this.account(p, n, sign),
       check: (n) => {
         if (!plan) return { reasons: [], unresolvable: true };
@@ -1062,7 +1083,7 @@ export class FastScheduler implements CycleBackend {
         const fail = this.checkWithNominated(plan, dyn, n, f.priority, f.key, noms, null);
         return fail ? { reasons: fail.reasons, unresolvable: fail.unresolvable } : null;
       },
-      boundRows: () => [...this.podsOnNode.values()].flat(),
+      boundRows: () => this.podsOnNode.flatMap((list) => list ?? []),
     };
     const result = runFastPreemption(host, f.pod, f.priority, f, args);
     // Restore the per-cycle plugin state to the real cluster.
