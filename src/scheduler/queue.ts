@@ -68,6 +68,8 @@ export interface DriverOptions {
   onAttempt?: (pod: PodRef, result: AttemptResult, now: number) => void;
 }
 
+const NO_PLUGINS: string[] = [];
+
 type Where = 'active' | 'backoff' | 'unschedulable' | 'gated' | 'done';
 
 interface Entry {
@@ -91,42 +93,53 @@ interface Entry {
 
 /** A binary min-heap with lazy deletion (stale items are skipped when they surface). */
 class Heap<T> {
-  private readonly items: { v: T; ver: number }[] = [];
+  private readonly vals: T[] = [];
+  private readonly vers: number[] = [];
   constructor(private readonly before: (a: T, b: T) => boolean) {}
   push(v: T, ver: number): void {
-    const a = this.items;
-    a.push({ v, ver });
-    let i = a.length - 1;
+    const { vals, vers } = this;
+    let i = vals.length;
+    vals.push(v);
+    vers.push(ver);
+    // Sift up by moving parents down into the hole.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(a[i]!.v, a[p]!.v)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      if (!this.before(v, vals[p]!)) break;
+      vals[i] = vals[p]!;
+      vers[i] = vers[p]!;
       i = p;
     }
+    vals[i] = v;
+    vers[i] = ver;
   }
   /** The first item for which `live` holds, removing stale ones on the way; undefined when empty. */
   peek(live: (v: T, ver: number) => boolean): T | undefined {
-    while (this.items.length > 0 && !live(this.items[0]!.v, this.items[0]!.ver)) this.pop();
-    return this.items[0]?.v;
+    while (this.vals.length > 0 && !live(this.vals[0]!, this.vers[0]!)) this.pop();
+    return this.vals[0];
   }
   pop(): T | undefined {
-    const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0]!.v;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
+    const { vals, vers } = this;
+    const n = vals.length;
+    if (n === 0) return undefined;
+    const top = vals[0]!;
+    const last = vals.pop()!;
+    const lastVer = vers.pop()!;
+    const size = n - 1;
+    if (size > 0) {
+      // Sift the last item down from the root, moving the smaller child up into the hole.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= size) break;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!.v, a[m]!.v)) m = l;
-        if (r < a.length && this.before(a[r]!.v, a[m]!.v)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        const m = r < size && this.before(vals[r]!, vals[l]!) ? r : l;
+        if (!this.before(vals[m]!, last)) break;
+        vals[i] = vals[m]!;
+        vers[i] = vers[m]!;
         i = m;
       }
+      vals[i] = last;
+      vers[i] = lastVer;
     }
     return top;
   }
@@ -166,6 +179,8 @@ export class SchedulingDriver implements Nominations {
   }
 
   private nominate(e: Entry, node: string | undefined): void {
+    // Nothing nominated before or now: nothing to do (the common case after every bind).
+    if (node === undefined && e.nominatedNode === undefined && e.ref.pod.status?.nominatedNodeName === undefined) return;
     if (e.nominatedNode) {
       const list = this.nominated.get(e.nominatedNode)!;
       list.splice(list.indexOf(e.ref), 1);
@@ -186,11 +201,13 @@ export class SchedulingDriver implements Nominations {
 
   /** Adds pending pods (sorted by PrioritySort within the batch for reporting order, then queued). */
   enqueue(pods: readonly PodRef[]): void {
-    const batch = pods.map((ref, i) => ({ ref, i })).sort((a, b) => b.ref.priority - a.ref.priority || a.i - b.i);
-    for (const { ref } of batch) {
+    let sorted = true;
+    for (let i = 1; i < pods.length && sorted; i++) sorted = pods[i]!.priority <= pods[i - 1]!.priority;
+    const batch = sorted ? pods : pods.map((ref, i) => ({ ref, i })).sort((a, b) => b.ref.priority - a.ref.priority || a.i - b.i).map((x) => x.ref);
+    for (const ref of batch) {
       const e: Entry = {
         ref, ts: this.now, tsSeq: this.seq++, order: this.order.length, attempts: 0, backoffExpiry: 0, unschedulableSince: 0,
-        unschedulablePlugins: [], where: 'gated', firstEnqueue: this.now, version: 0,
+        unschedulablePlugins: NO_PLUGINS, where: 'gated', firstEnqueue: this.now, version: 0,
       };
       if (ref.pod.status?.nominatedNodeName) this.nominate(e, ref.pod.status.nominatedNodeName);
       this.entries.set(ref.key, e);
