@@ -133,10 +133,11 @@ export class OpRunner {
   private closeWindow(): void {
     const w = this.window;
     if (!w) return;
+    const end = performance.now();
     w.stop();
     const d = this.ctx.driver;
     const unbound = d.listPods(w.filter).filter((p) => !p.spec.nodeName);
-    w.phase.finish(performance.now(), d.counters(), unbound.length);
+    w.phase.finish(end, d.counters(), unbound.length);
     this.phases.push(w.phase);
     this.window = undefined;
   }
@@ -165,10 +166,12 @@ export class OpRunner {
       if (!r.satisfied) this.warnings.push(`${op.at.path}: ${r.remaining} pod(s) in ${namespace} could not be scheduled`);
     }
     if (phase) {
+      // The phase ends when its pods are scheduled (or the wait gave up); counting the leftovers is not part of it.
+      const end = performance.now();
       stopBinds!();
       const unbound = d.listPods({ namespaces: [namespace] }).filter((p) => keys.has(podKeyOf(p)) && !p.spec.nodeName);
       for (const p of unbound.slice(0, 5)) this.unboundMeasured.push(podKeyOf(p));
-      phase.finish(performance.now(), d.counters(), unbound.length);
+      phase.finish(end, d.counters(), unbound.length);
       this.phases.push(phase);
     }
   }
