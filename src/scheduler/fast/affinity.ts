@@ -60,6 +60,9 @@ export class AffinityIndex {
   }
 
   private groupOf(p: number): AffinityGroup | null {
+    const a0 = this.podOf(p).spec.affinity;
+    // Most pods have no inter-pod terms: no group, nothing to remember.
+    if (!a0 || !(a0.podAffinity || a0.podAntiAffinity)) return null;
     let g = this.rowGroup.get(p);
     if (g !== undefined) return g;
     const pod = this.podOf(p);

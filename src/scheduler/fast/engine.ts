@@ -179,6 +179,8 @@ export class FastScheduler implements CycleBackend {
   private readonly serviceNamespaces = new Set<string>();
   /** The pod object of every PodTable row (input pods, then pods admitted later). */
   private readonly podObjects: Pod[];
+  /** Per PodTable row: the canonical spec of the pod (plans, requests and host ports are cached by it). */
+  private readonly specOf: PodSpec[];
   /** Spec content -> a representative spec object, so pods created from one template share plans. */
   private readonly specByContent = new Map<string, PodSpec>();
   private readonly canonicalSpec = new WeakMap<PodSpec, PodSpec>();
@@ -208,6 +210,7 @@ export class FastScheduler implements CycleBackend {
     this.config = options.config;
     this.nodeObjects = [...cluster.nodes];
     this.podObjects = [...cluster.pods];
+    this.specOf = cluster.pods.map((p) => p.spec);
     cluster.pods.forEach((p, i) => {
       this.podRows.set(`${p.metadata.namespace || 'default'}/${p.metadata.name}`, i);
       if (p.status?.nominatedNodeName) this.mayHaveNominations = true;
@@ -345,11 +348,12 @@ export class FastScheduler implements CycleBackend {
     return rt;
   }
 
-  private plan(rt: ProfileRuntime, pod: Pod): SpecPlan {
-    let plan = rt.plans.get(pod.spec);
+  /** The compiled plan of a spec (pods of equal specs share one: `spec` is the canonical object). */
+  private plan(rt: ProfileRuntime, pod: Pod, spec: PodSpec): SpecPlan {
+    let plan = rt.plans.get(spec);
     if (!plan) {
       plan = compilePlan(pod, rt.profile, this.ctx);
-      rt.plans.set(pod.spec, plan);
+      rt.plans.set(spec, plan);
     }
     return plan;
   }
@@ -411,13 +415,13 @@ export class FastScheduler implements CycleBackend {
   }
 
   /** One scheduling cycle: PreFilter, the nominated node, sampled Filter, Score, selectHost. No side effects but the start index. */
-  cycle(rt: ProfileRuntime, pod: Pod, priority: number, key: string, ctx: AttemptContext): CycleOutcome {
+  cycle(rt: ProfileRuntime, pod: Pod, priority: number, key: string, ctx: AttemptContext, spec: PodSpec = pod.spec): CycleOutcome {
     const nodes = this.t.nodes;
     const all = this.order.length;
     const ex: PodExplain | undefined = ctx.explain ? { pod: key, nodes: [] } : undefined;
     if (all === 0) return { node: -1, error: 'no nodes available to schedule pods', plugins: [], explain: ex, potential: 0 };
     const profile = rt.profile;
-    let plan = this.plan(rt, pod);
+    let plan = this.plan(rt, pod, spec);
     this.lastPlan = plan;
     this.failures.clear();
     if (plan.preFilterReject !== undefined) {
@@ -906,7 +910,7 @@ export class FastScheduler implements CycleBackend {
     accountPod(nodes, this.t.pods, p, n, sign);
     this.counters.onAccount(p, n, sign);
     this.affinityIndex.onAccount(p, n, sign);
-    const spec = this.podObjects[p]!.spec;
+    const spec = this.specOf[p] ?? this.podObjects[p]!.spec;
     let ports = this.portsBySpec.get(spec);
     if (!ports) this.portsBySpec.set(spec, (ports = hostPortsOf(spec)));
     if (ports.length === 0) return;
@@ -931,7 +935,7 @@ export class FastScheduler implements CycleBackend {
     const profile = profileFor(this.config, ref.pod.spec.schedulerName)!;
     // The input pod's spec object is the plan cache key (a controller's pods share it).
     if (this.nodesDirty) this.rebuildNodeState();
-    const out = this.cycle(this.runtime(profile), this.podObjects[row]!, ref.priority, ref.key, ctx);
+    const out = this.cycle(this.runtime(profile), this.podObjects[row]!, ref.priority, ref.key, ctx, this.specOf[row]);
     if (out.node < 0) {
       const statuses = new Map<number, { reasons: string[]; unresolvable: boolean }>();
       for (const [n, f] of this.failures) statuses.set(n, { reasons: f.reasons, unresolvable: f.unresolvable });
@@ -1043,7 +1047,6 @@ export class FastScheduler implements CycleBackend {
       }
       this.canonicalSpec.set(pod.spec, spec);
     }
-    const shared: Pod = spec === pod.spec ? pod : { ...pod, spec };
     let r = this.requestsBySpec.get(spec);
     if (!r) this.requestsBySpec.set(spec, (r = podRequests(spec)));
     row = this.t.pods.add({
@@ -1052,7 +1055,8 @@ export class FastScheduler implements CycleBackend {
       ownerKind: 0, owner: '', spec: -1, requests: r.requests, nonZeroCpu: r.nonZeroCpu, nonZeroMemory: r.nonZeroMemory,
       labels: pod.metadata.labels ?? {},
     });
-    this.podObjects[row] = shared;
+    this.podObjects[row] = pod;
+    this.specOf[row] = spec;
     this.podRows.set(ref.key, row);
     return row;
   }
