@@ -223,10 +223,11 @@ abstract class Table<D extends { R: number; L: number }, C extends LabelColumns>
     this.ensureSlots('L', labels.length);
     const c = this.cols;
     const L = this.dims.L;
-    const pairs = labels.map(([k, v]) => [this.interners.labels.intern(k), this.interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
-    c.labelCount[i] = pairs.length;
+    c.labelCount[i] = labels.length;
     c.labelKey.fill(0, i * L, i * L + L);
     c.labelVal.fill(0, i * L, i * L + L);
+    if (labels.length === 0) return;
+    const pairs = labels.map(([k, v]) => [this.interners.labels.intern(k), this.interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
     pairs.forEach(([k, v], s) => {
       c.labelKey[i * L + s] = k;
       c.labelVal[i * L + s] = v;
@@ -237,6 +238,14 @@ abstract class Table<D extends { R: number; L: number }, C extends LabelColumns>
   bytes(): Uint8Array {
     return new Uint8Array(this.store.buffer);
   }
+}
+
+const NO_ENTRIES: [string, string][] = [];
+
+/** Object.entries without an allocation for the common empty label set. */
+function entriesOf(labels: Record<string, string>): [string, string][] {
+  for (const _ in labels) return Object.entries(labels);
+  return NO_ENTRIES;
 }
 
 function readDims(buffer: SharedArrayBuffer, magic: number, what: string): { header: Int32Array; capacity: number } {
@@ -301,7 +310,7 @@ export class NodeTable extends Table<NodeDims, NodeColumns> {
     this.ensureResources();
     const i = this.count;
     this.ensureRows(i + 1);
-    const labels = Object.entries(row.labels);
+    const labels = entriesOf(row.labels);
     this.ensureSlots('L', labels.length);
     this.ensureSlots('T', row.taints?.length ?? 0);
     this.ensureSlots('I', row.images?.length ?? 0);
@@ -391,6 +400,8 @@ export interface PodColumns {
 export interface PodRow {
   namespace: string;
   name: string;
+  /** "namespace/name", when the caller has it already. */
+  key?: string;
   /** Row in the NodeTable, or -1. */
   node: number;
   priority: number;
@@ -435,11 +446,11 @@ export class PodTable extends Table<PodDims, PodColumns> {
     this.ensureResources();
     const i = this.count;
     this.ensureRows(i + 1);
-    const labels = Object.entries(row.labels);
+    const labels = entriesOf(row.labels);
     this.ensureSlots('L', labels.length);
     const c = this.cols;
     const cap = this.capacity;
-    c.name[i] = interners.names.intern(`${row.namespace}/${row.name}`);
+    c.name[i] = interners.names.intern(row.key ?? `${row.namespace}/${row.name}`);
     c.ns[i] = interners.namespaces.intern(row.namespace);
     c.node[i] = row.node;
     c.nominated[i] = -1;

@@ -1037,20 +1037,28 @@ export class FastScheduler implements CycleBackend {
       // Shallow copies of one template share their nested objects: compare those by identity first
       // (cheap), and only serialise specs never seen before.
       const cands = this.specsByContainers.get(pod.spec.containers);
-      spec = cands?.find((c) => shallowSameSpec(c, pod.spec));
+      if (cands) {
+        for (const c of cands) {
+          if (shallowSameSpec(c, pod.spec)) {
+            spec = this.canonicalSpec.get(c) ?? c;
+            break;
+          }
+        }
+      }
       if (!spec) {
         const content = JSON.stringify({ ...pod.spec, nodeName: undefined });
         spec = this.specByContent.get(content);
         if (!spec) this.specByContent.set(content, (spec = pod.spec));
         if (cands) cands.push(pod.spec);
         else this.specsByContainers.set(pod.spec.containers, [pod.spec]);
+        // Only the candidates are remembered: a shallow copy of one of them finds its spec through them.
+        this.canonicalSpec.set(pod.spec, spec);
       }
-      this.canonicalSpec.set(pod.spec, spec);
     }
     let r = this.requestsBySpec.get(spec);
     if (!r) this.requestsBySpec.set(spec, (r = podRequests(spec)));
     row = this.t.pods.add({
-      namespace: pod.metadata.namespace || 'default', name: pod.metadata.name, node: -1, priority: ref.priority, phase: 0,
+      namespace: pod.metadata.namespace || 'default', name: pod.metadata.name, key: ref.key, node: -1, priority: ref.priority, phase: 0,
       terminating: !!pod.metadata.deletionTimestamp, gated: (spec.schedulingGates?.length ?? 0) > 0,
       ownerKind: 0, owner: '', spec: -1, requests: r.requests, nonZeroCpu: r.nonZeroCpu, nonZeroMemory: r.nonZeroMemory,
       labels: pod.metadata.labels ?? {},
