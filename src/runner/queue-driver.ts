@@ -116,7 +116,7 @@ export class QueueDriver implements Driver {
     const first = !this.attempted.has(ref.key);
     if (first) this.attempted.add(ref.key);
     const w = this.watch;
-    if (w && w.keys.has(ref.key) && ((w.stage === 'Attempted' && first) || (w.stage === 'Scheduled' && node))) {
+    if (w && (w.stage === 'Attempted' ? first : node !== null) && w.keys.has(ref.key)) {
       w.done++;
       w.lastProgress = now;
     }

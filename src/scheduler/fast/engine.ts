@@ -130,6 +130,8 @@ interface ProfileRuntime {
   dynamic: WeakMap<SpecPlan, Map<string, Dynamic>>;
   /** Custom plugins (--plugin) this profile enables, or null. */
   custom: FastCustom | null;
+  /** InterPodAffinity filters or scores in this profile. */
+  runsAffinity: boolean;
 }
 
 export class FastScheduler implements CycleBackend {
@@ -280,7 +282,8 @@ export class FastScheduler implements CycleBackend {
    */
   private mayHaveSpreading(pod: Pod): boolean {
     if ((pod.spec.topologySpreadConstraints?.length ?? 0) > 0) return true;
-    if ((pod.metadata.ownerReferences ?? []).some((o) => o.controller && (o.kind === 'ReplicaSet' || o.kind === 'StatefulSet' || o.kind === 'ReplicationController'))) return true;
+    const owners = pod.metadata.ownerReferences;
+    if (owners) for (const o of owners) if (o.controller && (o.kind === 'ReplicaSet' || o.kind === 'StatefulSet' || o.kind === 'ReplicationController')) return true;
     if (this.servicesSeen !== this.cluster.services.length) {
       this.serviceNamespaces.clear();
       for (const s of this.cluster.services) if (s.spec?.selector) this.serviceNamespaces.add(s.metadata.namespace || 'default');
@@ -293,7 +296,7 @@ export class FastScheduler implements CycleBackend {
   private dynamic(rt: ProfileRuntime, pod: Pod, plan: SpecPlan): Dynamic {
     const p = rt.profile;
     const spreading = this.mayHaveSpreading(pod);
-    const runsAffinity = (p.plugins.filter.includes('InterPodAffinity') || p.plugins.score.includes('InterPodAffinity'))
+    const runsAffinity = rt.runsAffinity
       && (this.affinityIndex.groups.length > 0 || ((pod.spec.affinity?.podAffinity || pod.spec.affinity?.podAntiAffinity) !== undefined && hasTerms(affinityInfo(pod))));
     if (!spreading && !runsAffinity) return NO_DYNAMIC;
     let byShape = rt.dynamic.get(plan);
@@ -341,6 +344,7 @@ export class FastScheduler implements CycleBackend {
         caches: new Map(),
         visits: new Map(),
         dynamic: new WeakMap(),
+        runsAffinity: profile.plugins.filter.includes('InterPodAffinity') || profile.plugins.score.includes('InterPodAffinity'),
         custom: FastCustom.forProfile(profile, this.config.custom, this.t, (row) => this.podObjects[row]),
       };
       this.runtimes.set(profile.schedulerName, rt);
