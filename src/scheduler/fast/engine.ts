@@ -81,6 +81,9 @@ interface Dynamic {
 /** Entries in the engine's change log (a power of two); a cache further behind re-evaluates every node. */
 const CHANGE_LOG_SIZE = 4096;
 
+/** The empty plugin list of a successful cycle (shared: never modified). */
+const NO_PLUGINS: string[] = [];
+
 const NO_DYNAMIC: Dynamic = { spreadF: null, spreadS: null, affinity: null, affinityFilter: false };
 
 /**
@@ -420,8 +423,29 @@ export class FastScheduler implements CycleBackend {
 
   /** One scheduling cycle: PreFilter, the nominated node, sampled Filter, Score, selectHost. No side effects but the start index. */
   cycle(rt: ProfileRuntime, pod: Pod, priority: number, key: string, ctx: AttemptContext, spec: PodSpec = pod.spec): CycleOutcome {
-    const nodes = this.t.nodes;
     const all = this.order.length;
+    // The common cycle, kept lean: no --explain, no nominations, no custom plugins, no plugin state
+    // that depends on other pods, a totals cache, and not one for the shard workers.
+    if (!ctx.explain && ctx.nominatedNode === undefined && !this.mayHaveNominations && rt.custom === null && all > 0) {
+      const plan = this.plan(rt, pod, spec);
+      if (plan.preFilterReject === undefined) {
+        const dyn = this.dynamic(rt, pod, plan);
+        const cache = dyn.spreadF || dyn.spreadS || dyn.affinity ? null : this.totalsCache(rt, plan);
+        if (cache !== null && cache.visit.length > 0) {
+          const len = cache.visit.length;
+          const numToFind = numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, len);
+          if (!this.shardable(plan, numToFind, len)) {
+            this.lastPlan = plan;
+            this.cycleCustom = null;
+            dyn.affinityFilter = false;
+            if (this.failures.size > 0) this.failures.clear();
+            const n = this.cachedChoice(plan, dyn, cache, numToFind, -1);
+            return n >= 0 ? { node: n, plugins: NO_PLUGINS, potential: 0 } : this.noFit(plan, all, undefined);
+          }
+        }
+      }
+    }
+    const nodes = this.t.nodes;
     const ex: PodExplain | undefined = ctx.explain ? { pod: key, nodes: [] } : undefined;
     if (all === 0) return { node: -1, error: 'no nodes available to schedule pods', plugins: [], explain: ex, potential: 0 };
     const profile = rt.profile;
@@ -474,7 +498,7 @@ export class FastScheduler implements CycleBackend {
     const visit = cache ? cache.visit : plan.allowedRows ? this.visitOf(rt, plan) : this.order;
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (this.shards && !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && !plan.allowedRows && failures.size === 0 && numToFind >= len && len >= PARALLEL_MIN_NODES) {
+    if (!rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && failures.size === 0 && this.shardable(plan, numToFind, len)) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
         const node = this.scheduleSharded(rt, plan, sp);
@@ -486,41 +510,8 @@ export class FastScheduler implements CycleBackend {
     let found = 0;
     let visitedSlowly = false;
     if (cache && len > 0) {
-      // Filter and score in one pass over the plan's dense per-position results (re-evaluating only
-      // nodes changed since they were last seen), then the k-th of the max's ties in visiting order.
-      this.syncCache(cache, plan);
-      const start = this.nextStartNodeIndex % len;
-      const out = this.scanMax;
-      const tree = cache.tree;
-      if (tree) {
-        const processed = tree.span(start, numToFind);
-        found = Math.min(numToFind, tree.feasible());
-        tree.rangeMax(start, processed, out);
-        out[3] = out[1]!;
-        out[2] = out[0]!;
-        out[0] = found;
-        out[1] = processed;
-      } else {
-        scanDense(nodes, plan, cache, start, numToFind, out);
-        found = out[0]!;
-      }
-      const processed = out[1]!;
-      if (found === 0 || failures.size > 0) {
-        let f = 0;
-        const failRows = this.failRows;
-        const score = cache.score;
-        for (let i = 0, pos = start; i < processed; i++, pos = pos + 1 === len ? 0 : pos + 1) if (score[pos] === -Infinity) failRows[f++] = visit[pos]!;
-        this.collectFailures(plan, dyn, failRows, f, found, nominatedRow);
-      } else {
-        this.failedCount = processed - found;
-      }
-      this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % all;
-      if (found > 0) {
-        const ties = out[3]!;
-        const k = ties === 1 ? 0 : this.rng.intn(ties);
-        const pos = tree ? tree.nthTie(start, processed, out[2]!, k) : nthTie(cache.score, len, start, processed, out[2]!, k);
-        return { node: visit[pos]!, plugins: [], potential: 0 };
-      }
+      const n = this.cachedChoice(plan, dyn, cache, numToFind, nominatedRow);
+      if (n >= 0) return { node: n, plugins: NO_PLUGINS, potential: 0 };
     } else if (!ex && !noms) {
       const failRows = this.failRows;
       scanFeasible(nodes, plan, dyn.spreadF, dyn.affinityFilter ? dyn.affinity : null, visit, len, this.nextStartNodeIndex % len, numToFind, rows, failRows, this.scanOut);
@@ -537,21 +528,7 @@ export class FastScheduler implements CycleBackend {
     }
     if (visitedSlowly) this.nextStartNodeIndex = (this.nextStartNodeIndex + found + failures.size) % all;
 
-    if (found === 0) {
-      const reasons: string[][] = [];
-      const plugins = new Set<string>();
-      let potential = 0;
-      for (const f of failures.values()) {
-        reasons.push(f.reasons);
-        plugins.add(f.plugin);
-        if (!f.unresolvable) potential++;
-      }
-      if (plan.allowedRows) {
-        const absent = `node(s) didn't satisfy plugin(s) [${[...plan.narrowedBy].sort().join(' ')}]`;
-        for (let i = failures.size; i < all; i++) reasons.push([absent]);
-      }
-      return { node: -1, fitError: { numAllNodes: all, reasonsPerNode: reasons }, plugins: [...plugins].sort(), explain: ex, potential };
-    }
+    if (found === 0) return this.noFit(plan, all, ex);
     if (found === 1) return { node: rows[0]!, plugins: [], explain: ex, potential: 0 };
 
     const totals = this.totals;
@@ -598,6 +575,67 @@ export class FastScheduler implements CycleBackend {
       }
     }
     return { node: rows[selectHostIn(totals, found, this.rng)]!, plugins: [], explain: ex, potential: 0 };
+  }
+
+  /**
+   * The cycle's Filter+Score through the plan's totals cache: a tree query once the plan is reused,
+   * else one pass over the dense per-position results, then the k-th of the max's ties in visiting
+   * order. Advances the start index. Returns the chosen row, or -1 when no visited node is feasible
+   * (the rejected nodes' statuses are then in `failures`).
+   */
+  private cachedChoice(plan: SpecPlan, dyn: Dynamic, cache: TotalsCache, numToFind: number, nominatedRow: number): number {
+    const visit = cache.visit;
+    const len = visit.length;
+    this.syncCache(cache, plan);
+    const start = this.nextStartNodeIndex % len;
+    const out = this.scanMax;
+    const tree = cache.tree;
+    let found: number;
+    if (tree) {
+      const processed = tree.span(start, numToFind);
+      found = Math.min(numToFind, tree.feasible());
+      tree.rangeMax(start, processed, out);
+      out[3] = out[1]!;
+      out[2] = out[0]!;
+      out[0] = found;
+      out[1] = processed;
+    } else {
+      scanDense(this.t.nodes, plan, cache, start, numToFind, out);
+      found = out[0]!;
+    }
+    const processed = out[1]!;
+    if (found === 0 || this.failures.size > 0) {
+      let f = 0;
+      const failRows = this.failRows;
+      const score = cache.score;
+      for (let i = 0, pos = start; i < processed; i++, pos = pos + 1 === len ? 0 : pos + 1) if (score[pos] === -Infinity) failRows[f++] = visit[pos]!;
+      this.collectFailures(plan, dyn, failRows, f, found, nominatedRow);
+    } else {
+      this.failedCount = processed - found;
+    }
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + found + this.failedCount) % this.order.length;
+    if (found === 0) return -1;
+    const ties = out[3]!;
+    const k = ties === 1 ? 0 : this.rng.intn(ties);
+    return visit[tree ? tree.nthTie(start, processed, out[2]!, k) : nthTie(cache.score, len, start, processed, out[2]!, k)]!;
+  }
+
+  /** The outcome of a cycle that found no feasible node: the FitError from the collected failures. */
+  private noFit(plan: SpecPlan, all: number, ex: PodExplain | undefined): CycleOutcome {
+    const failures = this.failures;
+    const reasons: string[][] = [];
+    const plugins = new Set<string>();
+    let potential = 0;
+    for (const f of failures.values()) {
+      reasons.push(f.reasons);
+      plugins.add(f.plugin);
+      if (!f.unresolvable) potential++;
+    }
+    if (plan.allowedRows) {
+      const absent = `node(s) didn't satisfy plugin(s) [${[...plan.narrowedBy].sort().join(' ')}]`;
+      for (let i = failures.size; i < all; i++) reasons.push([absent]);
+    }
+    return { node: -1, fitError: { numAllNodes: all, reasonsPerNode: reasons }, plugins: [...plugins].sort(), explain: ex, potential };
   }
 
   /**
@@ -673,6 +711,11 @@ export class FastScheduler implements CycleBackend {
       default:
         return false; // not built: reported among skippedPlugins
     }
+  }
+
+  /** Whether a cycle of this plan (without per-pod plugin state) goes to the shard workers: one that examines every node of a large cluster. */
+  private shardable(plan: SpecPlan, numToFind: number, len: number): boolean {
+    return this.shards !== undefined && !plan.allowedRows && numToFind >= len && len >= PARALLEL_MIN_NODES;
   }
 
   /** The shard form of a plan, or null when a score plugin needs the single-thread path. */
