@@ -90,10 +90,9 @@ export class QueueDriver implements Driver {
   private readonly sd: SchedulingDriver;
   /** Live pods by key, in creation order. */
   private readonly pods = new Map<string, PodRef>();
-  private readonly attempted = new Set<string>();
   private timers: Timer[] = [];
   private timerSeq = 0;
-  private readonly listeners = new Set<(e: AttemptEvent) => void>();
+  private listeners: ((e: AttemptEvent) => void)[] = [];
   private readonly attemptMs: number;
   private readonly stallMs: number;
   /** Awaited pods' progress, maintained from the attempt hook while waitFor runs. */
@@ -108,21 +107,20 @@ export class QueueDriver implements Driver {
     this.sd = new SchedulingDriver(backend, {
       podInitialBackoffSeconds: opts.config.podInitialBackoffSeconds,
       podMaxBackoffSeconds: opts.config.podMaxBackoffSeconds,
-      onAttempt: (ref, result, now) => this.attemptHook(ref, result.node, now),
+      onAttempt: (ref, result, now, attempts) => this.attemptHook(ref, result.node, now, attempts === 1),
     });
   }
 
-  private attemptHook(ref: PodRef, node: string | null, now: number): void {
-    const first = !this.attempted.has(ref.key);
-    if (first) this.attempted.add(ref.key);
+  private attemptHook(ref: PodRef, node: string | null, now: number, first: boolean): void {
     const w = this.watch;
     if (w && (w.stage === 'Attempted' ? first : node !== null) && w.keys.has(ref.key)) {
       w.done++;
       w.lastProgress = now;
     }
-    if (this.listeners.size > 0) {
+    const ls = this.listeners;
+    if (ls.length > 0) {
       const e: AttemptEvent = { pod: ref.pod, key: ref.key, node, wallMs: performance.now(), simMs: now };
-      for (const l of this.listeners) l(e);
+      for (let i = 0; i < ls.length; i++) ls[i]!(e);
     }
   }
 
@@ -194,7 +192,6 @@ export class QueueDriver implements Driver {
     this.sd.deletePods(live);
     for (const k of live) {
       this.pods.delete(k);
-      this.attempted.delete(k);
       this.watch?.keys.delete(k);
     }
   }
@@ -219,8 +216,10 @@ export class QueueDriver implements Driver {
   }
 
   onAttempt(listener: (e: AttemptEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   private nextTimer(): Timer | undefined {
@@ -271,7 +270,7 @@ export class QueueDriver implements Driver {
     for (const r of this.pods.values()) {
       if (!podMatches(r.pod, filter)) continue;
       keys.add(r.key);
-      if (stage === 'Scheduled' ? !!r.pod.spec.nodeName : this.attempted.has(r.key)) done++;
+      if (stage === 'Scheduled' ? !!r.pod.spec.nodeName : this.sd.attempts(r.key) > 0) done++;
     }
     const w = (this.watch = { keys, stage, done, lastProgress: this.sd.now });
     try {
@@ -288,7 +287,7 @@ export class QueueDriver implements Driver {
       }
       const remaining = [...w.keys].filter((k) => {
         const r = this.pods.get(k);
-        return r && (stage === 'Scheduled' ? !r.pod.spec.nodeName : !this.attempted.has(k));
+        return r && (stage === 'Scheduled' ? !r.pod.spec.nodeName : this.sd.attempts(k) === 0);
       }).length;
       return { satisfied: remaining === 0, remaining };
     } finally {

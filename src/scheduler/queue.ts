@@ -65,7 +65,7 @@ export interface DriverOptions {
   podMaxBackoffSeconds: number;
   explain?: boolean;
   /** Called after every attempt (metrics hooks). */
-  onAttempt?: (pod: PodRef, result: AttemptResult, now: number) => void;
+  onAttempt?: (pod: PodRef, result: AttemptResult, now: number, attempts: number) => void;
 }
 
 const NO_PLUGINS: string[] = [];
@@ -318,7 +318,7 @@ export class SchedulingDriver implements Nominations {
     e.attempts++;
     this.metrics.attempts++;
     if (r.explain) this.explain.push(r.explain);
-    this.opts.onAttempt?.(e.ref, r, this.now);
+    this.opts.onAttempt?.(e.ref, r, this.now, e.attempts);
     if (r.node) {
       this.backend.bind(e.ref, r.node, this.now);
       this.nominate(e, undefined);
@@ -397,6 +397,11 @@ export class SchedulingDriver implements Nominations {
       if (this.now >= end) return;
       this.now = Math.min(end, Math.floor(this.now / BACKOFF_FLUSH_PERIOD_MS) * BACKOFF_FLUSH_PERIOD_MS + BACKOFF_FLUSH_PERIOD_MS);
     }
+  }
+
+  /** How many scheduling attempts the pod has had since it was (last) enqueued; 0 for unknown pods. */
+  attempts(key: string): number {
+    return this.entries.get(key)?.attempts ?? 0;
   }
 
   /** Where a pod is (tests, metrics). */
