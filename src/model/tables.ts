@@ -442,7 +442,7 @@ export class PodTable extends Table<PodDims, PodColumns> {
 
   add(row: PodRow): number {
     const { interners } = this;
-    for (const r of row.requests.keys()) interners.resources.intern(r);
+    row.requests.forEach((_, r) => interners.resources.intern(r));
     this.ensureResources();
     const i = this.count;
     this.ensureRows(i + 1);
@@ -460,7 +460,9 @@ export class PodTable extends Table<PodDims, PodColumns> {
     c.ownerKind[i] = row.ownerKind;
     c.owner[i] = row.owner ? interners.names.intern(row.owner) : NO_ID;
     c.spec[i] = row.spec;
-    for (const [r, v] of row.requests) c.req[(interners.resources.lookup(r) - 1) * cap + i] = v;
+    row.requests.forEach((v, r) => {
+      c.req[(interners.resources.lookup(r) - 1) * cap + i] = v;
+    });
     c.nzCpu[i] = row.nonZeroCpu;
     c.nzMem[i] = row.nonZeroMemory;
     this.writeLabels(i, labels);

@@ -415,7 +415,8 @@ function pluginUsed(name: string, plugins: Record<ExtensionPoint, string[]>): bo
 /** The profile a pod's spec.schedulerName selects, or undefined (upstream leaves such pods alone). */
 export function profileFor(config: SchedulerConfig, schedulerName: string | undefined): Profile | undefined {
   const name = schedulerName || DEFAULT_SCHEDULER_NAME;
-  return config.profiles.find((p) => p.schedulerName === name);
+  for (const p of config.profiles) if (p.schedulerName === name) return p;
+  return undefined;
 }
 
 export { fieldInvalid, fieldNotSupported, fieldRequired, fieldDuplicate, fieldForbidden };

@@ -150,8 +150,8 @@ export function podPriority(pod: Pod, classes: readonly PriorityClass[]): number
     if (!pc) throw new FieldError('spec.priorityClassName', `no PriorityClass with name ${name} was found`);
     return pc.value;
   }
-  const def = classes.find((c) => c.globalDefault);
-  return def ? def.value : 0;
+  for (const c of classes) if (c.globalDefault) return c.value;
+  return 0;
 }
 
 export function podKey(pod: Pod): string {

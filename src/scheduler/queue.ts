@@ -162,7 +162,11 @@ export class SchedulingDriver implements Nominations {
   private readonly backoff = new Heap<Entry>((a, b) => a.backoffExpiry < b.backoffExpiry || (a.backoffExpiry === b.backoffExpiry && a.tsSeq < b.tsSeq));
   private readonly unschedulable = new Set<Entry>();
 
-  constructor(private readonly backend: CycleBackend, private readonly opts: DriverOptions) {}
+  private readonly ctx: AttemptContext;
+
+  constructor(private readonly backend: CycleBackend, private readonly opts: DriverOptions) {
+    this.ctx = { nominations: this, nominatedNode: undefined, explain: opts.explain === true, now: 0 };
+  }
 
   /** Moves an entry between queues, keeping the heaps and the unschedulable set in step. */
   private place(e: Entry, where: Where): void {
@@ -313,7 +317,10 @@ export class SchedulingDriver implements Nominations {
   scheduleOne(): boolean {
     const e = this.popActive();
     if (!e) return false;
-    const ctx: AttemptContext = { nominations: this, nominatedNode: e.nominatedNode, explain: this.opts.explain === true, now: this.now };
+    // One context object per driver, refilled per attempt (backends read it during the call only).
+    const ctx = this.ctx;
+    ctx.nominatedNode = e.nominatedNode;
+    ctx.now = this.now;
     const r = this.backend.attempt(e.ref, ctx);
     e.attempts++;
     this.metrics.attempts++;
