@@ -223,9 +223,13 @@ abstract class Table<D extends { R: number; L: number }, C extends LabelColumns>
     this.ensureSlots('L', labels.length);
     const c = this.cols;
     const L = this.dims.L;
+    // Slots past a row's count are always zero: only the old entries need clearing (none on a new row).
+    const old = c.labelCount[i]!;
+    if (old > 0) {
+      c.labelKey.fill(0, i * L, i * L + old);
+      c.labelVal.fill(0, i * L, i * L + old);
+    }
     c.labelCount[i] = labels.length;
-    c.labelKey.fill(0, i * L, i * L + L);
-    c.labelVal.fill(0, i * L, i * L + L);
     if (labels.length === 0) return;
     const pairs = labels.map(([k, v]) => [this.interners.labels.intern(k), this.interners.labels.intern(v)] as const).sort((a, b) => a[0] - b[0]);
     pairs.forEach(([k, v], s) => {
