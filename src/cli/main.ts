@@ -64,6 +64,7 @@ export function buildProgram(onRun: (h: Handler, args: string[], opts: Record<st
     .option('--workers <n>', 'worker threads', int('--workers'))
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--scale <f>', 'multiply every count parameter', num('--scale'))
+    .option('--no-warmup', 'do not run each workload scaled down first to warm the JIT up')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'table']).default('table'))
     .option('--dump-state <file>', 'write the final cluster as a List in JSON')
     .option('--out <dir>', 'write results.json, report.md and index.html here'), lazy('run'));

@@ -37,6 +37,11 @@ export interface RunOptions {
   warn?: (line: string) => void;
   /** Called with each workload's final cluster (for --dump-state). */
   onState?: (state: ClusterObjects, result: WorkloadResult) => void;
+  /**
+   * runWorkloadFile: before each workload, run it once scaled down (largest count parameter about
+   * WARMUP_PODS) and throw the result away, so the measured run meets optimised code (see warmUp).
+   */
+  warmup?: boolean;
 }
 
 export interface WorkloadResult {
@@ -56,6 +61,8 @@ export interface WorkloadResult {
   skippedPlugins?: string[];
   /** Final size of the simulated cluster (the scale report places it against the large-cluster envelope). */
   cluster?: ClusterSize;
+  /** A scaled-down run of the same workload ran first and was discarded (RunOptions.warmup). */
+  warmup?: boolean;
 }
 
 export interface ClusterSize {
@@ -165,13 +172,51 @@ export function runWorkload(tc: TestCase, w: Workload, params: Record<string, Pa
   return result;
 }
 
+/** The warm-up run's largest count parameter. */
+export const WARMUP_PODS = 3000;
+
+/**
+ * JIT warm-up: the engine's hot functions reach V8's optimising tier only after a few thousand
+ * calls, and a measured phase that starts with them unoptimised spends its first ~2,000 pods at a
+ * fraction of its speed — a cost of the JavaScript runtime, not of the simulated scheduler (a Go
+ * kube-scheduler has none). So the same workload runs first with every count parameter scaled
+ * down (largest about WARMUP_PODS), on one thread, without logs, and its result is discarded;
+ * separate driver, scheduler and seeded RNG, so the measured run's placements are unchanged.
+ * Skipped when literal (unscaled) counts would make it large; a warm-up that fails is ignored (the
+ * measured run reports problems). Returns whether it ran.
+ */
+function warmUp(tc: TestCase, w: Workload, params: Record<string, ParamValue>, opts: RunOptions, templates: TemplateCache): boolean {
+  const counts = countParams(tc.ops);
+  let max = 0;
+  for (const k of counts) {
+    const v = params[k];
+    if (typeof v === 'number' && v > max) max = v;
+  }
+  const small = max > WARMUP_PODS ? scaleParams(params, counts, WARMUP_PODS / max) : params;
+  try {
+    const ops = resolveOps(tc, w, small);
+    let objects = 0;
+    for (const op of ops) {
+      if (op.opcode === 'createPodSets') objects += op.count * op.createPodsOp.count;
+      else if ('count' in op && typeof op.count === 'number') objects += op.count;
+    }
+    if (objects > 4 * WARMUP_PODS) return false;
+    runWorkload(tc, w, small, ops, { engine: opts.engine, seed: opts.seed, configPath: opts.configPath, plugins: opts.plugins, attemptMs: opts.attemptMs }, templates);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function runWorkloadFile(file: string, opts: RunOptions): WorkloadResult[] {
   const plan = planRuns(file, opts);
   const templates = new TemplateCache();
   const results: WorkloadResult[] = [];
   for (const { tc, w, params, ops } of plan) {
     opts.log?.(`running ${tc.name}/${w.name} ${JSON.stringify(params)} on the ${opts.engine} engine`);
+    const warmed = opts.warmup === true && warmUp(tc, w, params, opts, templates);
     const r = runWorkload(tc, w, params, ops, opts, templates);
+    if (opts.warmup === true) r.warmup = warmed;
     for (const m of r.warnings) opts.warn?.(`${tc.name}/${w.name}: ${m}`);
     results.push(r);
   }

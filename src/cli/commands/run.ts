@@ -59,6 +59,7 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     configPath: opts.config as string | undefined,
     workers: opts.workers as number | undefined,
     plugins,
+    warmup: opts.warmup !== false,
     log: (l) => process.stderr.write(`kubescale: ${l}\n`),
     warn: (l) => process.stderr.write(`kubescale: warning: ${l}\n`),
     onState: dump ? (s) => (lastState = s) : undefined,
