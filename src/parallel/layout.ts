@@ -9,11 +9,12 @@
 //   C_READY   number of workers that entered their loop
 //   C_TABLE   NodeTable generation the job expects (a reallocated table is sent through the port first)
 //   C_ERROR   set to 1 by a worker that caught an error (its message goes through the port)
-// Per node position p (position in the scheduler's node order, not the table row):
-//   feasible[p] 1 when the node passes every filter; partial[p] the weighted sum of the scores the
-//   worker computes (see ShardRecipe).
-// results: Float64Array, RESULT_STRIDE per worker: max partial total among its feasible nodes, how
-//   many feasible nodes reach that max, how many feasible nodes it found.
+//   C_MAX_AFFINITY, C_MAX_TAINT  the normalisation maxima of the job (see ShardRunner.job)
+// ties: Int32Array over node positions (positions in the scheduler's node order, not table rows):
+//   worker w writes the positions of its nodes that reach its max total from its first position on.
+// results: Float64Array, RESULT_STRIDE per worker: max total among its feasible nodes, how many
+//   reach it, how many feasible nodes it found, and the max raw NodeAffinity and TaintToleration
+//   scores among them.
 
 export const C_SEQ = 0;
 export const C_CMD = 1;
@@ -22,6 +23,8 @@ export const C_DONE = 3;
 export const C_READY = 4;
 export const C_TABLE = 5;
 export const C_ERROR = 6;
+export const C_MAX_AFFINITY = 8;
+export const C_MAX_TAINT = 9;
 export const CONTROL_WORDS = 16;
 
 export const CMD_JOB = 1;
@@ -34,7 +37,7 @@ export const C_FAULT = 7;
 
 import type { MessagePort } from 'node:worker_threads';
 
-export { RESULT_STRIDE, R_MAX, R_TIES, R_FEASIBLE } from '../scheduler/fast/shard.js';
+export { RESULT_STRIDE, R_MAX, R_TIES, R_FEASIBLE, R_MAX_AFFINITY, R_MAX_TAINT, shardRange } from '../scheduler/fast/shard.js';
 export type { ShardPlan, ShardRecipe } from '../scheduler/fast/shard.js';
 
 export interface ShardTask {
@@ -43,15 +46,10 @@ export interface ShardTask {
   control: Int32Array;
   nodeBuffer: SharedArrayBuffer;
   order: Int32Array;
-  feasible: Uint8Array;
-  partial: Float64Array;
+  ties: Int32Array;
   results: Float64Array;
   port: MessagePort;
   /** Custom plugin modules (--plugin paths, resolved from the working directory) every worker imports at start. */
   pluginModules?: string[];
 }
 
-/** Positions [from, to) of worker w among `workers` over `n` nodes: contiguous, sizes differ by at most one. */
-export function shardRange(n: number, workers: number, w: number): [number, number] {
-  return [Math.floor((n * w) / workers), Math.floor((n * (w + 1)) / workers)];
-}

@@ -12,7 +12,7 @@ import { RunFailure } from '../k8s/errors.js';
 import type { NodeTable } from '../model/tables.js';
 import { newShardCache, scoreShard, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, shardRange, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, shardRange, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
@@ -23,8 +23,7 @@ export const SPIN = 20_000;
 export class ShardPool implements ShardRunner {
   readonly workers: number;
   readonly control: Int32Array;
-  feasible: Uint8Array;
-  partial: Float64Array;
+  ties: Int32Array;
   readonly results: Float64Array;
   private readonly ports: MessagePort[] = [];
   /** Per-node change counters shared with the scheduler, and the main thread's memos per plan id. */
@@ -49,8 +48,7 @@ export class ShardPool implements ShardRunner {
     this.workers = workers;
     this.threads = workers - 1;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-    this.feasible = new Uint8Array(new SharedArrayBuffer(Math.max(n, 1)));
-    this.partial = new Float64Array(new SharedArrayBuffer(Math.max(n, 1) * 8));
+    this.ties = new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4));
     this.results = new Float64Array(new SharedArrayBuffer(workers * RESULT_STRIDE * 8));
   }
 
@@ -78,7 +76,7 @@ export class ShardPool implements ShardRunner {
       pool.ports.push(port1);
       const task: ShardTask = {
         workerIndex: w, workers, control: pool.control, nodeBuffer: nodes.buffer, order: sharedOrder,
-        feasible: pool.feasible, partial: pool.partial, results: pool.results, port: port2,
+        ties: pool.ties, results: pool.results, port: port2,
         ...(pluginModules.length > 0 ? { pluginModules } : {}),
       };
       const run = piscina.run(task, { transferList: [port2] }) as Promise<number>;
@@ -124,18 +122,16 @@ export class ShardPool implements ShardRunner {
     shared.set(order);
     this.order = shared;
     this.sourceOrder = order;
-    if (this.feasible.length < n) {
-      this.feasible = new Uint8Array(new SharedArrayBuffer(n));
-      this.partial = new Float64Array(new SharedArrayBuffer(n * 8));
-    }
-    for (const p of this.ports) p.postMessage({ order: shared, feasible: this.feasible, partial: this.partial });
+    if (this.ties.length < n) this.ties = new Int32Array(new SharedArrayBuffer(n * 4));
+    for (const p of this.ports) p.postMessage({ order: shared, ties: this.ties });
   }
 
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
-  job(plan: ShardPlan, nodes: NodeTable, order?: Int32Array, nodeVersion?: Int32Array): void {
+  job(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void {
     if (this.closed || this.broken) throw new RunFailure('shard pool is closed');
-    if (order && order !== this.sourceOrder) this.follow(order);
-    if (nodeVersion && nodeVersion !== this.nodeVersion && nodeVersion.buffer instanceof SharedArrayBuffer) {
+    if (order !== this.sourceOrder) this.follow(order);
+    if (nodeVersion !== this.nodeVersion) {
+      if (!(nodeVersion.buffer instanceof SharedArrayBuffer)) throw new RunFailure('shard pool: node versions must live on a SharedArrayBuffer');
       // New per-node change counters (the node set changed): every shard starts its memos afresh.
       this.nodeVersion = nodeVersion;
       this.caches.clear();
@@ -155,16 +151,15 @@ export class ShardPool implements ShardRunner {
     const c = this.control;
     Atomics.store(c, C_DONE, 0);
     Atomics.store(c, C_PLAN, plan.id);
+    Atomics.store(c, C_MAX_AFFINITY, maxAffinity);
+    Atomics.store(c, C_MAX_TAINT, maxTaint);
     Atomics.store(c, C_CMD, CMD_JOB);
     Atomics.add(c, C_SEQ, 1);
     Atomics.notify(c, C_SEQ);
     const [from, to] = shardRange(this.order.length, this.workers, 0);
-    let cache: ShardCache | undefined;
-    if (this.nodeVersion) {
-      cache = this.caches.get(plan.id);
-      if (!cache) this.caches.set(plan.id, (cache = newShardCache(this.nodeVersion.length)));
-    }
-    scoreShard(nodes, plan, this.order, from, to, this.feasible, this.partial, this.results, 0, cache, this.nodeVersion);
+    let cache = this.caches.get(plan.id);
+    if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
+    scoreShard(nodes, plan, this.order, from, to, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
     this.awaitDone(SHARD_TIMEOUT_MS);
   }
 

@@ -1,13 +1,13 @@
 // A shard worker: wraps the shared NodeTable, then loops for the life of the pool. Each job filters
-// and scores its contiguous range of node positions for one pod and writes feasible flags, partial
-// totals and a small summary into shared memory. Piscina owns the thread's lifecycle; the per-pod
+// and scores its contiguous range of node positions for one pod and writes the positions of its best
+// nodes and a small summary into shared memory. Piscina owns the thread's lifecycle; the per-pod
 // hand-off uses Atomics (a message per pod would cost more than the work).
 
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { newInterners } from '../model/intern.js';
 import { NodeTable } from '../model/tables.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
   type ShardPlan, type ShardTask,
 } from './layout.js';
 import { newShardCache, scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
@@ -21,13 +21,12 @@ interface PortMessage {
   generation?: number;
   order?: Int32Array;
   nodeVersion?: Int32Array;
-  feasible?: Uint8Array;
-  partial?: Float64Array;
+  ties?: Int32Array;
 }
 
 export default async function runShard(task: ShardTask): Promise<number> {
   const { control, results, port, workerIndex, workers } = task;
-  let { order, feasible, partial } = task;
+  let { order, ties } = task;
   if (task.pluginModules && task.pluginModules.length > 0) {
     // The same plugin modules as the main thread: a module that fails here fails the pool's start.
     try {
@@ -58,8 +57,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
       }
       if (msg.order) {
         order = msg.order;
-        feasible = msg.feasible!;
-        partial = msg.partial!;
+        ties = msg.ties!;
       }
       if (msg.nodeBuffer) {
         nodes = NodeTable.wrap(msg.nodeBuffer, newInterners());
@@ -88,12 +86,10 @@ export default async function runShard(task: ShardTask): Promise<number> {
       const plan = plans.get(Atomics.load(control, C_PLAN));
       if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
       const [from, to] = shardRange(order.length, workers, workerIndex);
-      let cache: ShardCache | undefined;
-      if (nodeVersion) {
-        cache = caches.get(plan.id);
-        if (!cache) caches.set(plan.id, (cache = newShardCache(nodeVersion.length)));
-      }
-      scoreShard(nodes, plan, order, from, to, feasible, partial, results, workerIndex * RESULT_STRIDE, cache, nodeVersion);
+      if (!nodeVersion) throw new Error(`shard ${workerIndex}: node versions not received`);
+      let cache = caches.get(plan.id);
+      if (!cache) caches.set(plan.id, (cache = newShardCache(nodeVersion)));
+      scoreShard(nodes, plan, order, from, to, ties, results, workerIndex * RESULT_STRIDE, Atomics.load(control, C_MAX_AFFINITY), Atomics.load(control, C_MAX_TAINT), cache);
       jobs++;
     } catch (err) {
       results[workerIndex * RESULT_STRIDE + R_FEASIBLE] = 0;

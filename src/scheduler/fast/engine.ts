@@ -25,7 +25,7 @@ import { SpreadFilter, SpreadScore } from './spread.js';
 import { runFastPreemption, type FailedCycleRows, type FastPreemptionHost } from './preemption.js';
 import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type AffinityState } from './affinity.js';
 import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
-import { R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
+import { LocalShards, newShardPlanId, R_FEASIBLE, R_MAX, R_MAX_AFFINITY, R_MAX_TAINT, R_TIES, RESULT_STRIDE, shardRange, type ShardPlan, type ShardRunner } from './shard.js';
 import { FastCustom } from '../plugins/fast.js';
 import { MaxTree } from './maxtree.js';
 
@@ -277,6 +277,7 @@ export class FastScheduler implements CycleBackend {
     this.affinityIndex = new AffinityIndex(nodes.count, (row) => this.podObjects[row]!, this.t.pods);
     this.runtimes.clear();
     this.shardPlans.clear();
+    this.shardMaxima.clear();
   }
 
   /**
@@ -425,23 +426,33 @@ export class FastScheduler implements CycleBackend {
   cycle(rt: ProfileRuntime, pod: Pod, priority: number, key: string, ctx: AttemptContext, spec: PodSpec = pod.spec): CycleOutcome {
     const all = this.order.length;
     // The common cycle, kept lean: no --explain, no nominations, no custom plugins, no plugin state
-    // that depends on other pods, a totals cache, and not one for the shard workers.
+    // that depends on other pods, and a totals cache. Such cycles never go to the shard workers: the
+    // cache answers in O(log n) what a shard would scan.
     if (!ctx.explain && ctx.nominatedNode === undefined && !this.mayHaveNominations && rt.custom === null && all > 0) {
       const plan = this.plan(rt, pod, spec);
       if (plan.preFilterReject === undefined) {
         const dyn = this.dynamic(rt, pod, plan);
         const cache = dyn.spreadF || dyn.spreadS || dyn.affinity ? null : this.totalsCache(rt, plan);
         if (cache !== null && cache.visit.length > 0) {
-          const len = cache.visit.length;
-          const numToFind = numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, len);
-          if (!this.shardable(plan, numToFind, len)) {
-            this.lastPlan = plan;
-            this.cycleCustom = null;
-            dyn.affinityFilter = false;
-            if (this.failures.size > 0) this.failures.clear();
-            const n = this.cachedChoice(plan, dyn, cache, numToFind, -1);
-            return n >= 0 ? { node: n, plugins: NO_PLUGINS, potential: 0 } : this.noFit(plan, all, undefined);
-          }
+          this.lastPlan = plan;
+          this.cycleCustom = null;
+          dyn.affinityFilter = false;
+          if (this.failures.size > 0) this.failures.clear();
+          const n = this.cachedChoice(plan, dyn, cache, numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, cache.visit.length), -1);
+          return n >= 0 ? { node: n, plugins: NO_PLUGINS, potential: 0 } : this.noFit(plan, all, undefined);
+        }
+        // Scores normalised over the feasible set and every node visited: the shard kernel.
+        const runner = cache === null && !dyn.spreadF && !dyn.spreadS && !dyn.affinity
+          ? this.shardRunner(plan, numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, all), all) : null;
+        const sp = runner ? this.shardPlan(rt, plan) : null;
+        if (sp) {
+          this.lastPlan = plan;
+          this.cycleCustom = null;
+          dyn.affinityFilter = false;
+          if (this.failures.size > 0) this.failures.clear();
+          const n = this.scheduleSharded(sp, runner!);
+          if (n !== null) return { node: n, plugins: NO_PLUGINS, potential: 0 };
+          // No feasible node: the general path below collects the reasons.
         }
       }
     }
@@ -498,10 +509,11 @@ export class FastScheduler implements CycleBackend {
     const visit = cache ? cache.visit : plan.allowedRows ? this.visitOf(rt, plan) : this.order;
     const len = visit.length;
     const numToFind = numFeasibleNodesToFind(profile.percentageOfNodesToScore, len);
-    if (!rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && failures.size === 0 && this.shardable(plan, numToFind, len)) {
+    const runner = !cache && !rt.custom && !ex && !noms && !dyn.spreadF && !dyn.spreadS && !dyn.affinity && failures.size === 0 ? this.shardRunner(plan, numToFind, len) : null;
+    if (runner) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
-        const node = this.scheduleSharded(rt, plan, sp);
+        const node = this.scheduleSharded(sp, runner);
         if (node !== null) return { node, plugins: [], potential: 0 };
         // No feasible node: the single-thread path below states the reasons.
       }
@@ -713,10 +725,18 @@ export class FastScheduler implements CycleBackend {
     }
   }
 
-  /** Whether a cycle of this plan (without per-pod plugin state) goes to the shard workers: one that examines every node of a large cluster. */
-  private shardable(plan: SpecPlan, numToFind: number, len: number): boolean {
-    return this.shards !== undefined && !plan.allowedRows && numToFind >= len && len >= PARALLEL_MIN_NODES;
+  /**
+   * Whether a cycle of this plan goes to the shard workers: one without a totals cache (its scores
+   * are normalised over the feasible set) and without per-pod plugin state, that examines every
+   * node of a large cluster.
+   */
+  private shardRunner(plan: SpecPlan, numToFind: number, len: number): ShardRunner | null {
+    if (plan.allowedRows || numToFind < len) return null;
+    return this.shards !== undefined && len >= PARALLEL_MIN_NODES ? this.shards : this.localShards;
   }
+
+  /** The shard kernel on this thread (clusters below PARALLEL_MIN_NODES, or no pool). */
+  private readonly localShards = new LocalShards();
 
   /** The shard form of a plan, or null when a score plugin needs the single-thread path. */
   private shardPlan(rt: ProfileRuntime, plan: SpecPlan): ShardPlan | null {
@@ -730,7 +750,7 @@ export class FastScheduler implements CycleBackend {
     const balOk = !scores.has('NodeResourcesBalancedAllocation') || plan.res.balancedSkip || rt.balancedFast;
     if (fitOk && balOk) {
       sp = {
-        id: this.shardPlans.size + 1,
+        id: newShardPlanId(),
         staticPass: plan.staticPass, runsPorts: plan.runsPorts, runsFit: plan.runsFit, hostPorts: plan.hostPorts,
         fitIndex: plan.res.fitIndex, fitAmount: plan.res.fitAmount, requestsNothing: plan.res.requestsNothing,
         imageRaw: plan.imageRaw,
@@ -743,7 +763,16 @@ export class FastScheduler implements CycleBackend {
           podCpu: plan.res.balancedReq[0] ?? 0, podMem: plan.res.balancedReq[1] ?? 0,
           imageWeight: scores.has('ImageLocality') && !plan.imageUniform ? w('ImageLocality') : 0,
         },
+        affinityRaw: null, affinityWeight: 0, taintRaw: null, taintWeight: 0,
       };
+      if (scores.has('NodeAffinity') && plan.affinityRaw !== null && !plan.affinityUniform) {
+        sp.affinityRaw = plan.affinityRaw;
+        sp.affinityWeight = w('NodeAffinity');
+      }
+      if (scores.has('TaintToleration') && plan.taintRaw !== null && !plan.taintUniform) {
+        sp.taintRaw = plan.taintRaw;
+        sp.taintWeight = w('TaintToleration');
+      }
     }
     this.shardPlans.set(plan, sp);
     return sp;
@@ -751,45 +780,31 @@ export class FastScheduler implements CycleBackend {
 
   /**
    * One cycle on the shard workers, for cycles that examine every node: each shard filters and
-   * scores its range; here the normalised plugins (when not uniform) are added and the host is
-   * selected exactly as selectHostIn would over the feasible nodes in visiting order. Returns the
-   * chosen row, or null when no node is feasible.
+   * scores its range, normalising NodeAffinity and TaintToleration with the maxima over the feasible
+   * set. Those maxima are known only when every shard has reported, so the job is given the plan's
+   * last maxima and run again in the rare cycle where they changed (memo hits make the rerun cheap).
+   * The host is then the k-th node reaching the max total in visiting order, as selectHostIn picks
+   * it. Returns the chosen row, or null when no node is feasible.
    */
-  private scheduleSharded(rt: ProfileRuntime, plan: SpecPlan, sp: ShardPlan): number | null {
-    const shards = this.shards!;
-    shards.job(sp, this.t.nodes, this.order, this.nodeVersion);
+  private scheduleSharded(sp: ShardPlan, shards: ShardRunner): number | null {
+    const { results, workers } = shards;
+    const guess = this.shardMaxima.get(sp) ?? [0, 0];
+    shards.job(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
     this.shardedCycles++;
-    const { feasible, partial, results, workers } = shards;
-    const order = this.order;
-    const len = order.length;
     let found = 0;
-    for (let w = 0; w < workers; w++) found += results[w * RESULT_STRIDE + R_FEASIBLE]!;
-    if (found === 0) return null;
-    const start = this.nextStartNodeIndex % len;
-    const profile = rt.profile;
-    const scores = profile.plugins.score;
-    const taint = scores.includes('TaintToleration') && !plan.taintUniform;
-    const affinity = scores.includes('NodeAffinity') && plan.affinityRaw !== null && !plan.affinityUniform;
-    if (found > 1 && (taint || affinity)) {
-      // Normalisation needs the feasible set: gather it in visiting order, then finish here.
-      const rows = this.rows;
-      const totals = this.totals;
-      let j = 0;
-      for (let i = 0, pos = start; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
-        if (feasible[pos] === 0) continue;
-        rows[j] = order[pos]!;
-        totals[j++] = partial[pos]!;
-      }
-      for (const name of ['TaintToleration', 'NodeAffinity']) {
-        if ((name === 'TaintToleration' && !taint) || (name === 'NodeAffinity' && !affinity)) continue;
-        this.rawScores(rt, plan, NO_DYNAMIC, name, found);
-        defaultNormalize(this.raw, found, name === 'TaintToleration');
-        const wt = profile.scoreWeights[name] ?? 1;
-        for (let k = 0; k < found; k++) totals[k]! += this.raw[k]! * wt;
-      }
-      return rows[selectHostIn(totals, found, this.rng)]!;
+    let ma = 0;
+    let mt = 0;
+    for (let w = 0; w < workers; w++) {
+      const r = w * RESULT_STRIDE;
+      found += results[r + R_FEASIBLE]!;
+      ma = Math.max(ma, results[r + R_MAX_AFFINITY]!);
+      mt = Math.max(mt, results[r + R_MAX_TAINT]!);
     }
-    // Every contribution is in the partial totals: the max and its ties come from the shard summaries.
+    if (found === 0) return null;
+    if ((sp.affinityWeight !== 0 && ma !== guess[0]) || (sp.taintWeight !== 0 && mt !== guess[1])) {
+      this.shardMaxima.set(sp, [ma, mt]);
+      shards.job(sp, this.t.nodes, this.order, this.nodeVersion, ma, mt);
+    }
     let max = -Infinity;
     let ties = 0;
     for (let w = 0; w < workers; w++) {
@@ -804,22 +819,28 @@ export class FastScheduler implements CycleBackend {
       }
     }
     let k = ties === 1 ? 0 : this.rng.intn(ties);
-    let from = 0;
-    if (start === 0) {
-      // Visiting order is shard order: skip whole shards whose ties come before the k-th.
+    // Visiting order: positions start..len-1, then 0..start-1. Each shard listed its ties in position order.
+    const len = this.order.length;
+    const start = this.nextStartNodeIndex % len;
+    const tiePos = shards.ties;
+    for (const [lo, hi] of [[start, len], [0, start]] as const) {
       for (let w = 0; w < workers; w++) {
         const r = w * RESULT_STRIDE;
-        const t = results[r + R_FEASIBLE] !== 0 && results[r + R_MAX] === max ? results[r + R_TIES]! : 0;
-        if (k < t) break;
-        k -= t;
-        from = Math.floor((len * (w + 1)) / workers);
+        if (results[r + R_FEASIBLE] === 0 || results[r + R_MAX] !== max) continue;
+        const [from, to] = shardRange(len, workers, w);
+        if (to <= lo || from >= hi) continue;
+        const end = from + results[r + R_TIES]!;
+        const a = lowerBound(tiePos, from, end, lo);
+        const b = lowerBound(tiePos, a, end, hi);
+        if (k < b - a) return this.order[tiePos[a + k]!]!;
+        k -= b - a;
       }
-    }
-    for (let i = 0, pos = (start + from) % len; i < len; i++, pos = pos + 1 === len ? 0 : pos + 1) {
-      if (feasible[pos] === 1 && partial[pos] === max && k-- === 0) return order[pos]!;
     }
     throw new Error('sharded cycle: the chosen tie was not found');
   }
+
+  /** Per shard plan: the NodeAffinity and TaintToleration maxima of its last sharded cycle. */
+  private readonly shardMaxima = new Map<ShardPlan, number[]>();
 
   /**
    * The per-node totals cache of a plan, when every score of this profile is per node (no
@@ -1267,6 +1288,18 @@ function evaluateAll(nodes: NodeTable, plan: SpecPlan, cache: TotalsCache): void
     const n = visit[pos]!;
     score[pos] = nodePasses(nodes, n, f) ? nodeTotal(nodes, n, recipe, plan.imageRaw) : -Infinity;
   }
+}
+
+/** The first index in [from, to) of sorted `a` whose value is >= x (to when none). */
+function lowerBound(a: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Same own fields by identity, spec.nodeName aside (no allocation: called once per admitted pod). */
