@@ -7,6 +7,7 @@ import { createRng } from '../src/model/rng.js';
 import { emptyClusterObjects, type ClusterObjects, type PodSpec } from '../src/k8s/types.js';
 import { parseSchedulerConfig } from '../src/scheduler/config.js';
 import { FastEngine, FastScheduler } from '../src/scheduler/fast/engine.js';
+import { ReferenceEngine } from '../src/scheduler/reference/scheduler.js';
 import { ShardPool } from '../src/parallel/pool.js';
 import { buildTables } from '../src/model/cluster.js';
 import { RunFailure } from '../src/k8s/errors.js';
@@ -56,6 +57,21 @@ test('placements are identical with 0, 1, 2 and 3 shard workers', async () => {
   }
   // Some pods must have failed to fit, so the fallback path for reasons ran too.
   assert.ok(base.result.placements.some((p) => p.node === null));
+});
+
+test('the shard kernel on one thread places every pod as the reference engine does', () => {
+  // Small clusters: every node is visited, and pods with PreferNoSchedule taints or a preferred node
+  // affinity have scores normalised over the feasible set, so their cycles run the shard kernel.
+  let sharded = 0;
+  for (let seed = 1; seed <= 12; seed++) {
+    const c = cluster(100 + seed, 40 + seed * 7, 60);
+    const ref = new ReferenceEngine().schedule(c, { config, seed });
+    const engine = new FastEngine();
+    const fast = engine.schedule(c, { config, seed });
+    sharded += engine.lastShardedCycles;
+    assert.deepEqual(fast.result.placements, ref.result.placements, `seed ${seed}`);
+  }
+  assert.ok(sharded > 200, `only ${sharded} cycles ran the shard kernel`);
 });
 
 test('a shard worker that throws fails the job with its message; one that exits is reported', async () => {

@@ -10,6 +10,8 @@
 //   C_TABLE   NodeTable generation the job expects (a reallocated table is sent through the port first)
 //   C_ERROR   set to 1 by a worker that caught an error (its message goes through the port)
 //   C_MAX_AFFINITY, C_MAX_TAINT  the normalisation maxima of the job (see ShardRunner.job)
+//   C_SLEEPERS, C_MAIN_SLEEPING  who sleeps on a futex (the others spin): Atomics.notify only for them
+//   C_SPLIT   where the main thread's shard ends (moved job by job to balance the threads)
 // ties: Int32Array over node positions (positions in the scheduler's node order, not table rows):
 //   worker w writes the positions of its nodes that reach its max total from its first position on.
 // results: Float64Array, RESULT_STRIDE per worker: max total among its feasible nodes, how many
@@ -25,6 +27,11 @@ export const C_TABLE = 5;
 export const C_ERROR = 6;
 export const C_MAX_AFFINITY = 8;
 export const C_MAX_TAINT = 9;
+/** Workers sleeping in Atomics.wait on C_SEQ, and 1 while the main thread sleeps on C_DONE: a notify is needed only then. */
+export const C_SLEEPERS = 10;
+export const C_MAIN_SLEEPING = 11;
+/** Where the main thread's shard ends for the current job (the workers share the positions after it). */
+export const C_SPLIT = 12;
 export const CONTROL_WORDS = 16;
 
 export const CMD_JOB = 1;

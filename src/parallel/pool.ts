@@ -10,9 +10,9 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { Piscina } from 'piscina';
 import { RunFailure } from '../k8s/errors.js';
 import type { NodeTable } from '../model/tables.js';
-import { newShardCache, scoreShard, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
+import { evenSplit, newShardCache, scoreShard, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, shardRange, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_SPLIT, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
@@ -122,6 +122,7 @@ export class ShardPool implements ShardRunner {
     shared.set(order);
     this.order = shared;
     this.sourceOrder = order;
+    this.nextSplit = -1;
     if (this.ties.length < n) this.ties = new Int32Array(new SharedArrayBuffer(n * 4));
     for (const p of this.ports) p.postMessage({ order: shared, ties: this.ties });
   }
@@ -153,24 +154,52 @@ export class ShardPool implements ShardRunner {
     Atomics.store(c, C_PLAN, plan.id);
     Atomics.store(c, C_MAX_AFFINITY, maxAffinity);
     Atomics.store(c, C_MAX_TAINT, maxTaint);
+    const n = this.order.length;
+    if (this.nextSplit < 0 || this.nextSplit > n) this.nextSplit = evenSplit(n, this.workers);
+    const to = (this.split = this.nextSplit);
+    Atomics.store(c, C_SPLIT, to);
     Atomics.store(c, C_CMD, CMD_JOB);
     Atomics.add(c, C_SEQ, 1);
-    Atomics.notify(c, C_SEQ);
-    const [from, to] = shardRange(this.order.length, this.workers, 0);
+    // Spinning workers see the new sequence number; only sleeping ones need the (costlier) notify.
+    if (Atomics.load(c, C_SLEEPERS) > 0) Atomics.notify(c, C_SEQ);
     let cache = this.caches.get(plan.id);
     if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
-    scoreShard(nodes, plan, this.order, from, to, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
-    this.awaitDone(SHARD_TIMEOUT_MS);
+    scoreShard(nodes, plan, this.order, 0, to, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
+    const waited = this.awaitDone(SHARD_TIMEOUT_MS);
+    this.balance(waited, n);
   }
 
-  private awaitDone(timeoutMs: number): void {
+  /** Where the main thread's shard of the last job ended (ShardRunner.split). */
+  split = 0;
+  /** The next job's split, moved by balance(). */
+  private nextSplit = -1;
+
+  /**
+   * Moves the main thread's share towards equal finishing times: the workers' threads share their
+   * cores with V8's own background work (GC helpers, compilers), so equal shards do not finish
+   * together. If the main thread had to wait for the workers it takes a little more next time; if it
+   * found them done, a little less. Placements do not depend on the split.
+   */
+  private balance(waited: boolean, n: number): void {
+    if (this.threads === 0) return;
+    const step = Math.max(1, n >> 9);
+    if (waited) this.nextSplit = Math.min(this.split + step, n - (n >> 3));
+    else this.nextSplit = Math.max(this.split - step, n >> 3);
+  }
+
+  /** Waits until every worker finished the job; true when the main thread found some still working. */
+  private awaitDone(timeoutMs: number): boolean {
     const c = this.control;
     const start = Date.now();
+    const waited = Atomics.load(c, C_DONE) < this.threads;
     for (;;) {
       let done = Atomics.load(c, C_DONE);
       for (let spin = 0; spin < SPIN && done < this.threads; spin++) done = Atomics.load(c, C_DONE);
       if (done >= this.threads) break;
-      if (Atomics.wait(c, C_DONE, done, Math.min(1000, timeoutMs)) === 'timed-out' && Date.now() - start >= timeoutMs) {
+      Atomics.store(c, C_MAIN_SLEEPING, 1);
+      const woke = Atomics.load(c, C_DONE) !== done ? 'not-equal' : Atomics.wait(c, C_DONE, done, Math.min(1000, timeoutMs));
+      Atomics.store(c, C_MAIN_SLEEPING, 0);
+      if (woke === 'timed-out' && Date.now() - start >= timeoutMs) {
         this.broken = true;
         throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
       }
@@ -186,6 +215,7 @@ export class ShardPool implements ShardRunner {
       }
       throw new RunFailure(`shard worker failed: ${msgs.join('; ') || 'unknown error'}`);
     }
+    return waited;
   }
 
   /** Test hook: makes worker `w` throw (or exit its thread) on a job, through the same wait as job(). */

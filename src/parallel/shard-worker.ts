@@ -7,7 +7,7 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { newInterners } from '../model/intern.js';
 import { NodeTable } from '../model/tables.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_SPLIT, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
   type ShardPlan, type ShardTask,
 } from './layout.js';
 import { newShardCache, scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
@@ -72,7 +72,10 @@ export default async function runShard(task: ShardTask): Promise<number> {
   for (;;) {
     // Spin a little before sleeping: the next pod usually comes within microseconds.
     for (let spin = 0; spin < SPIN && Atomics.load(control, C_SEQ) === seq; spin++);
-    Atomics.wait(control, C_SEQ, seq);
+    // Announce the sleep before checking once more: the main thread notifies only announced sleepers.
+    Atomics.add(control, C_SLEEPERS, 1);
+    if (Atomics.load(control, C_SEQ) === seq) Atomics.wait(control, C_SEQ, seq);
+    Atomics.sub(control, C_SLEEPERS, 1);
     seq = Atomics.load(control, C_SEQ);
     const cmd = Atomics.load(control, C_CMD);
     if (cmd === CMD_STOP) break;
@@ -85,7 +88,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
       if (Atomics.load(control, C_TABLE) !== generation) throw new Error(`shard ${workerIndex}: node table generation ${Atomics.load(control, C_TABLE)} not received`);
       const plan = plans.get(Atomics.load(control, C_PLAN));
       if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
-      const [from, to] = shardRange(order.length, workers, workerIndex);
+      const [from, to] = shardRange(order.length, workers, workerIndex, Atomics.load(control, C_SPLIT));
       if (!nodeVersion) throw new Error(`shard ${workerIndex}: node versions not received`);
       let cache = caches.get(plan.id);
       if (!cache) caches.set(plan.id, (cache = newShardCache(nodeVersion)));
@@ -99,7 +102,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
       Atomics.store(control, C_ERROR, 1);
     }
     Atomics.add(control, C_DONE, 1);
-    Atomics.notify(control, C_DONE);
+    if (Atomics.load(control, C_MAIN_SLEEPING) !== 0) Atomics.notify(control, C_DONE);
   }
   return jobs;
 }

@@ -32,6 +32,8 @@ export interface QueueDriverOptions {
   stallMs?: number;
   /** Shard workers for the fast engine's all-node cycles (--workers); the engine decides per cycle. */
   shards?: ShardRunner;
+  /** Overrides the engine's PARALLEL_MIN_NODES (the warm-up sends even small clusters' cycles to the shards). */
+  parallelMinNodes?: number;
   /** Told once when the requested engine cannot drive the queue and another one does. */
   warn?: (message: string) => void;
 }
@@ -75,8 +77,9 @@ function fastBackendUsable(opts: QueueDriverOptions): boolean {
 function makeBackend(opts: QueueDriverOptions, cluster: ClusterObjects): { backend: CycleBackend; engine: string } {
   if (opts.engine === 'fast') {
     if (fastBackendUsable(opts)) {
-      const sched = new FastScheduler(cluster, { config: opts.config, seed: opts.seed }, undefined, opts.shards) as unknown as CycleBackend;
-      return { backend: sched, engine: 'fast' };
+      const sched = new FastScheduler(cluster, { config: opts.config, seed: opts.seed }, undefined, opts.shards);
+      if (opts.parallelMinNodes !== undefined) sched.parallelMinNodes = opts.parallelMinNodes;
+      return { backend: sched as unknown as CycleBackend, engine: 'fast' };
     }
     opts.warn?.('the fast engine cannot back the scheduling queue for a growing cluster yet (CycleBackend with addNode, and pods it has not seen at construction); running the reference engine');
   }

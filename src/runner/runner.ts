@@ -42,6 +42,8 @@ export interface RunOptions {
    * WARMUP_PODS) and throw the result away, so the measured run meets optimised code (see warmUp).
    */
   warmup?: boolean;
+  /** Overrides the fast engine's PARALLEL_MIN_NODES (the warm-up uses 0). */
+  parallelMinNodes?: number;
 }
 
 export interface WorkloadResult {
@@ -63,6 +65,8 @@ export interface WorkloadResult {
   cluster?: ClusterSize;
   /** A scaled-down run of the same workload ran first and was discarded (RunOptions.warmup). */
   warmup?: boolean;
+  /** Overrides the fast engine's PARALLEL_MIN_NODES (the warm-up uses 0). */
+  parallelMinNodes?: number;
 }
 
 export interface ClusterSize {
@@ -138,6 +142,7 @@ export function runWorkload(tc: TestCase, w: Workload, params: Record<string, Pa
   const driver = new QueueDriver({
     engine: opts.engine, config, seed: opts.seed, attemptMs: opts.attemptMs, warn: (m) => warnings.push(m),
     ...(opts.shards ? { shards: opts.shards } : {}),
+    ...(opts.parallelMinNodes !== undefined ? { parallelMinNodes: opts.parallelMinNodes } : {}),
   });
   const gates = { ...tc.featureGates, ...w.featureGates };
   if (Object.keys(gates).length > 0) opts.log?.(`${tc.name}/${w.name}: feature gates ${JSON.stringify(gates)} are recorded, not simulated`);
@@ -180,7 +185,7 @@ export const WARMUP_PODS = 3000;
  * calls, and a measured phase that starts with them unoptimised spends its first ~2,000 pods at a
  * fraction of its speed — a cost of the JavaScript runtime, not of the simulated scheduler (a Go
  * kube-scheduler has none). So the same workload runs first with every count parameter scaled
- * down (largest about WARMUP_PODS), on one thread, without logs, and its result is discarded;
+ * down (largest about WARMUP_PODS), without logs, and its result is discarded;
  * separate driver, scheduler and seeded RNG, so the measured run's placements are unchanged.
  * Skipped when literal (unscaled) counts would make it large; a warm-up that fails is ignored (the
  * measured run reports problems). Returns whether it ran.
@@ -201,7 +206,12 @@ function warmUp(tc: TestCase, w: Workload, params: Record<string, ParamValue>, o
       else if ('count' in op && typeof op.count === 'number') objects += op.count;
     }
     if (objects > 4 * WARMUP_PODS) return false;
-    runWorkload(tc, w, small, ops, { engine: opts.engine, seed: opts.seed, configPath: opts.configPath, plugins: opts.plugins, attemptMs: opts.attemptMs }, templates);
+    // With a shard pool, every cycle the shards would take runs there, whatever the cluster size, so
+    // the worker threads' own JIT warms up too.
+    runWorkload(tc, w, small, ops, {
+      engine: opts.engine, seed: opts.seed, configPath: opts.configPath, plugins: opts.plugins, attemptMs: opts.attemptMs,
+      ...(opts.shards ? { shards: opts.shards, parallelMinNodes: 0 } : {}),
+    }, templates);
     return true;
   } catch {
     return false;

@@ -732,8 +732,11 @@ export class FastScheduler implements CycleBackend {
    */
   private shardRunner(plan: SpecPlan, numToFind: number, len: number): ShardRunner | null {
     if (plan.allowedRows || numToFind < len) return null;
-    return this.shards !== undefined && len >= PARALLEL_MIN_NODES ? this.shards : this.localShards;
+    return this.shards !== undefined && len >= this.parallelMinNodes ? this.shards : this.localShards;
   }
+
+  /** Cycles over fewer nodes than this run the shard kernel on this thread even with a pool. */
+  parallelMinNodes = PARALLEL_MIN_NODES;
 
   /** The shard kernel on this thread (clusters below PARALLEL_MIN_NODES, or no pool). */
   private readonly localShards = new LocalShards();
@@ -827,7 +830,7 @@ export class FastScheduler implements CycleBackend {
       for (let w = 0; w < workers; w++) {
         const r = w * RESULT_STRIDE;
         if (results[r + R_FEASIBLE] === 0 || results[r + R_MAX] !== max) continue;
-        const [from, to] = shardRange(len, workers, w);
+        const [from, to] = shardRange(len, workers, w, shards.split);
         if (to <= lo || from >= hi) continue;
         const end = from + results[r + R_TIES]!;
         const a = lowerBound(tiePos, from, end, lo);

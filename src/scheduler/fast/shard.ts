@@ -20,9 +20,20 @@ export const R_FEASIBLE = 2;
 export const R_MAX_AFFINITY = 3;
 export const R_MAX_TAINT = 4;
 
-/** Positions [from, to) of worker w among `workers` over `n` nodes: contiguous, sizes differ by at most one. */
-export function shardRange(n: number, workers: number, w: number): [number, number] {
-  return [Math.floor((n * w) / workers), Math.floor((n * (w + 1)) / workers)];
+/**
+ * Positions [from, to) of shard w among `workers` over `n` positions when the first shard (the
+ * main thread's) ends at `split`: the others share the rest evenly, sizes differing by at most one.
+ */
+export function shardRange(n: number, workers: number, w: number, split: number): [number, number] {
+  if (workers === 1) return [0, n];
+  if (w === 0) return [0, split];
+  const rest = n - split;
+  return [split + Math.floor((rest * (w - 1)) / (workers - 1)), split + Math.floor((rest * w) / (workers - 1))];
+}
+
+/** The even split: where the first of `workers` equal shards of n positions ends. */
+export function evenSplit(n: number, workers: number): number {
+  return Math.floor(n / workers);
 }
 
 /** How a shard scores one pod: the per-node totals recipe (kernels.ts). */
@@ -59,6 +70,8 @@ export interface ShardPlan {
  */
 export interface ShardRunner {
   readonly workers: number;
+  /** Where the first shard of the last job ended (shardRange's `split`). */
+  readonly split: number;
   readonly ties: Int32Array;
   readonly results: Float64Array;
   /**
@@ -148,6 +161,7 @@ export function scoreShard(nodes: NodeTable, plan: ShardPlan, order: Int32Array,
  */
 export class LocalShards implements ShardRunner {
   readonly workers = 1;
+  split = 0;
   ties = new Int32Array(0);
   readonly results = new Float64Array(RESULT_STRIDE);
   private readonly caches = new Map<number, ShardCache>();
@@ -161,6 +175,7 @@ export class LocalShards implements ShardRunner {
     if (this.ties.length < order.length) this.ties = new Int32Array(order.length);
     let cache = this.caches.get(plan.id);
     if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
+    this.split = order.length;
     scoreShard(nodes, plan, order, 0, order.length, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
   }
 }
