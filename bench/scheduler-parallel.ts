@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { parseSchedulerConfig } from '../src/scheduler/config.js';
 import { FastEngine, FastScheduler } from '../src/scheduler/fast/engine.js';
+import { LocalShards, type ShardPlan, type ShardRunner } from '../src/scheduler/fast/shard.js';
 import { ShardPool } from '../src/parallel/pool.js';
 import { buildTables } from '../src/model/cluster.js';
 import { basicCluster } from './scheduler-basic.js';
@@ -56,6 +57,42 @@ async function main(): Promise<void> {
     console.log(`${k.padEnd(11)} median ${m.toFixed(0)} pods/s (${v.map((x) => x.toFixed(0)).join(', ')}), ${(m / one).toFixed(2)}x one thread`);
   }
   console.log('placements identical across worker counts: true');
+  if (kind === 'preferred') await kernelOnly(cluster, config, nodes);
+}
+
+/**
+ * The parallel part alone: one sharded Filter+Score job per "pod" on an unchanging pod spec, one node
+ * changed between jobs (as a bind changes one), no queue, no bind, no pod objects. Shows how the shard
+ * kernel itself scales; the end-to-end figures above add the per-pod work the main thread does alone.
+ */
+async function kernelOnly(cluster: ReturnType<typeof basicCluster>, config: ReturnType<typeof parseSchedulerConfig>, nodes: number): Promise<void> {
+  const tables = buildTables(cluster);
+  const sched = new FastScheduler(cluster, { config, seed: 1 }, tables);
+  const pod = cluster.pods[0]!;
+  const s = sched as unknown as { plan(rt: unknown, pod: unknown, spec: unknown): unknown; shardPlan(rt: unknown, plan: unknown): ShardPlan; nodeVersion: Int32Array };
+  const rt = sched.runtime(config.profiles[0]!);
+  const sp = s.shardPlan(rt, s.plan(rt, pod, pod.spec));
+  const jobs = 5000;
+  const perJob: Record<string, number[]> = {};
+  for (let r = 0; r < 3; r++) {
+    for (const workers of [1, 2]) {
+      const runner: ShardRunner & { close?(): Promise<void> } = workers === 1 ? new LocalShards() : await ShardPool.open(workers, tables.nodes, sched.order);
+      const nv = s.nodeVersion;
+      for (let i = 0; i < 1000; i++) runner.job(sp, tables.nodes, sched.order, nv, 10, 0);
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < jobs; i++) {
+        nv[(i * 7919) % nodes]!++;
+        runner.job(sp, tables.nodes, sched.order, nv, 10, 0);
+      }
+      (perJob[workers === 1 ? 'one thread' : `${workers} workers`] ??= []).push(Number(process.hrtime.bigint() - t0) / 1e3 / jobs);
+      await runner.close?.();
+    }
+  }
+  const one = median(perJob['one thread']!);
+  for (const [k, v] of Object.entries(perJob)) {
+    const m = median(v);
+    console.log(`kernel only, ${k.padEnd(11)} median ${m.toFixed(1)} µs per job (${v.map((x) => x.toFixed(1)).join(', ')}), ${(one / m).toFixed(2)}x one thread`);
+  }
 }
 
 main().catch((e) => {

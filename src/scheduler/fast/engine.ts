@@ -30,11 +30,12 @@ import { FastCustom } from '../plugins/fast.js';
 import { MaxTree } from './maxtree.js';
 
 /**
- * Below this many nodes a cycle is too short for the per-pod hand-off to worker threads to pay:
- * measured with percentageOfNodesToScore 100 on 2 cores (bench/scheduler-parallel.ts), 2 workers
- * against one thread: 0.84x at 1,000 and 2,000 nodes, 1.41x at 5,000, 1.64x at 15,000.
+ * Below this many nodes a sharded cycle is too short for the per-pod hand-off to worker threads to
+ * pay. Measured on 2 cores (bench/scheduler-parallel.ts, pods whose NodeAffinity score is normalised,
+ * percentageOfNodesToScore 100), 2 workers against one thread: 0.99x at 1,000 nodes, 1.16x at 2,000,
+ * 1.41x at 3,000, 1.51x at 5,000. (Cycles a plan's totals cache answers never go to the shards.)
  */
-export const PARALLEL_MIN_NODES = 4000;
+export const PARALLEL_MIN_NODES = 2000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
@@ -826,12 +827,14 @@ export class FastScheduler implements CycleBackend {
     const len = this.order.length;
     const start = this.nextStartNodeIndex % len;
     const tiePos = shards.ties;
-    for (const [lo, hi] of [[start, len], [0, start]] as const) {
+    for (let seg = 0; seg < 2; seg++) {
+      const lo = seg === 0 ? start : 0;
+      const hi = seg === 0 ? len : start;
       for (let w = 0; w < workers; w++) {
         const r = w * RESULT_STRIDE;
         if (results[r + R_FEASIBLE] === 0 || results[r + R_MAX] !== max) continue;
-        const [from, to] = shardRange(len, workers, w, shards.split);
-        if (to <= lo || from >= hi) continue;
+        // Shard w's ties start at its first position: shardRange(len, workers, w, split)[0].
+        const from = w === 0 ? 0 : shardRange(len, workers, w, shards.split)[0];
         const end = from + results[r + R_TIES]!;
         const a = lowerBound(tiePos, from, end, lo);
         const b = lowerBound(tiePos, a, end, hi);
