@@ -129,6 +129,19 @@ export class ShardPool implements ShardRunner {
 
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
   job(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void {
+    this.post(plan, nodes, order, nodeVersion, maxAffinity, maxTaint);
+    this.complete(true);
+  }
+
+  /** The job posted and not completed yet (post/complete). */
+  private pending: { plan: ShardPlan; nodes: NodeTable; maxAffinity: number; maxTaint: number; cache: ShardCache } | null = null;
+
+  /**
+   * Starts a job on the worker threads and returns at once; complete() computes the main thread's
+   * shard and waits for the rest. A job still pending is completed (and discarded) first.
+   */
+  post(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void {
+    if (this.pending) this.complete(false);
     if (this.closed || this.broken) throw new RunFailure('shard pool is closed');
     if (order !== this.sourceOrder) this.follow(order);
     if (nodeVersion !== this.nodeVersion) {
@@ -156,17 +169,28 @@ export class ShardPool implements ShardRunner {
     Atomics.store(c, C_MAX_TAINT, maxTaint);
     const n = this.order.length;
     if (this.nextSplit < 0 || this.nextSplit > n) this.nextSplit = evenSplit(n, this.workers);
-    const to = (this.split = this.nextSplit);
-    Atomics.store(c, C_SPLIT, to);
+    this.split = this.nextSplit;
+    Atomics.store(c, C_SPLIT, this.split);
     Atomics.store(c, C_CMD, CMD_JOB);
     Atomics.add(c, C_SEQ, 1);
     // Spinning workers see the new sequence number; only sleeping ones need the (costlier) notify.
     if (Atomics.load(c, C_SLEEPERS) > 0) Atomics.notify(c, C_SEQ);
     let cache = this.caches.get(plan.id);
     if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
-    scoreShard(nodes, plan, this.order, 0, to, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
+    this.pending = { plan, nodes, maxAffinity, maxTaint, cache };
+  }
+
+  /**
+   * Finishes the posted job: the main thread's shard (unless `compute` is false: the job is being
+   * discarded), then the wait for the workers. Throws RunFailure if a shard failed or died.
+   */
+  complete(compute: boolean): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (compute) scoreShard(p.nodes, p.plan, this.order, 0, this.split, this.ties, this.results, 0, p.maxAffinity, p.maxTaint, p.cache);
     const waited = this.awaitDone(SHARD_TIMEOUT_MS);
-    this.balance(waited, n);
+    if (compute) this.balance(waited, this.order.length);
   }
 
   /** Where the main thread's shard of the last job ended (ShardRunner.split). */
@@ -232,6 +256,13 @@ export class ShardPool implements ShardRunner {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.pending && !this.broken) {
+      try {
+        this.complete(false);
+      } catch {
+        // a failed shard: the pool is torn down below either way
+      }
+    }
     this.closed = true;
     Atomics.store(this.control, C_CMD, CMD_STOP);
     Atomics.add(this.control, C_SEQ, 1);

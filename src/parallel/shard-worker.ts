@@ -13,7 +13,7 @@ import {
 import { newShardCache, scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
 import { loadPlugins } from '../scheduler/plugins/load.js';
 
-const SPIN = 20_000;
+const SPIN = 200_000;
 
 interface PortMessage {
   plan?: ShardPlan;

@@ -165,7 +165,7 @@ export class SchedulingDriver implements Nominations {
   private readonly ctx: AttemptContext;
 
   constructor(private readonly backend: CycleBackend, private readonly opts: DriverOptions) {
-    this.ctx = { nominations: this, nominatedNode: undefined, explain: opts.explain === true, now: 0 };
+    this.ctx = { nominations: this, nominatedNode: undefined, explain: opts.explain === true, now: 0, next: () => this.peekActive()?.ref };
   }
 
   /** Moves an entry between queues, keeping the heaps and the unschedulable set in step. */
@@ -282,6 +282,11 @@ export class SchedulingDriver implements Nominations {
     if (a.ref.priority !== b.ref.priority) return a.ref.priority > b.ref.priority;
     if (a.ts !== b.ts) return a.ts < b.ts;
     return a.tsSeq < b.tsSeq;
+  }
+
+  /** The entry popActive would return (activeQ's best live entry), left in place. */
+  private peekActive(): Entry | undefined {
+    return this.active.peek((x, ver) => x.where === 'active' && ver === x.version);
   }
 
   private popActive(): Entry | undefined {

@@ -123,4 +123,9 @@ export interface AttemptContext {
   explain: boolean;
   /** Simulated clock, ms. */
   now: number;
+  /**
+   * The pod the queue would attempt next if nothing changes before then (a hint: an engine may start
+   * that pod's work early and must check, when the attempt comes, that nothing it relied on changed).
+   */
+  next?: () => PodRef | undefined;
 }

@@ -451,7 +451,7 @@ export class FastScheduler implements CycleBackend {
           this.cycleCustom = null;
           dyn.affinityFilter = false;
           if (this.failures.size > 0) this.failures.clear();
-          const n = this.scheduleSharded(sp, runner!);
+          const n = this.scheduleSharded(sp, runner!, key, ctx);
           if (n !== null) return { node: n, plugins: NO_PLUGINS, potential: 0 };
           // No feasible node: the general path below collects the reasons.
         }
@@ -514,7 +514,7 @@ export class FastScheduler implements CycleBackend {
     if (runner) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
-        const node = this.scheduleSharded(sp, runner);
+        const node = this.scheduleSharded(sp, runner, key, ctx);
         if (node !== null) return { node, plugins: [], potential: 0 };
         // No feasible node: the single-thread path below states the reasons.
       }
@@ -790,10 +790,20 @@ export class FastScheduler implements CycleBackend {
    * The host is then the k-th node reaching the max total in visiting order, as selectHostIn picks
    * it. Returns the chosen row, or null when no node is feasible.
    */
-  private scheduleSharded(sp: ShardPlan, shards: ShardRunner): number | null {
+  private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext): number | null {
     const { results, workers } = shards;
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
-    shards.job(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
+    // The job posted ahead for this pod (see speculate) counts only if nothing it read has changed since.
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.runner === shards && ahead.key === key && ahead.sp === sp && ahead.changes === this.changes && ahead.order === this.order
+      && ahead.nodeVersion === this.nodeVersion && ahead.maxAffinity === guess[0] && ahead.maxTaint === guess[1]) {
+      shards.complete!(true);
+      this.aheadUsed++;
+    } else {
+      ahead?.runner.complete!(false);
+      shards.job(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
+    }
     this.shardedCycles++;
     let found = 0;
     let ma = 0;
@@ -838,11 +848,63 @@ export class FastScheduler implements CycleBackend {
         const end = from + results[r + R_TIES]!;
         const a = lowerBound(tiePos, from, end, lo);
         const b = lowerBound(tiePos, a, end, hi);
-        if (k < b - a) return this.order[tiePos[a + k]!]!;
+        if (k < b - a) {
+          const node = this.order[tiePos[a + k]!]!;
+          if (shards.post && workers > 1 && ctx.next) this.speculate(node, key, ctx.next());
+          return node;
+        }
         k -= b - a;
       }
     }
     throw new Error('sharded cycle: the chosen tie was not found');
+  }
+
+  /**
+   * Starts the next pod's sharded job before this pod's attempt has even returned, so the worker
+   * threads compute while this thread finishes the pod (the queue's and the runner's bookkeeping)
+   * and moves to the next: the pod just placed on `node` is accounted on the tables now (bind()
+   * then skips it), and the next pod's job is posted if its cycle will be a sharded one. When that
+   * pod's attempt comes, scheduleSharded uses the job only if the pod, its plan, the node order and
+   * every node (the change log's count) are as they were when it was posted; else it is discarded.
+   */
+  private speculate(node: number, key: string, next: PodRef | undefined): void {
+    if (!next || next.key === key || this.mayHaveNominations || this.nodesDirty) return;
+    const row = this.podRows.get(next.key);
+    const p = this.podRows.get(key);
+    if (row === undefined || p === undefined) return;
+    const profile = profileFor(this.config, next.pod.spec.schedulerName);
+    if (!profile) return;
+    const rt = this.runtime(profile);
+    if (rt.custom !== null) return;
+    const pod = this.podObjects[row]!;
+    const plan = this.plan(rt, pod, this.specOf[row]!);
+    if (plan.preFilterReject !== undefined || (pod.spec.schedulingGates?.length ?? 0) > 0) return;
+    const dyn = this.dynamic(rt, pod, plan);
+    if (dyn.spreadF || dyn.spreadS || dyn.affinity || this.totalsCache(rt, plan) !== null) return;
+    const all = this.order.length;
+    const runner = this.shardRunner(plan, numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, all), all);
+    if (runner !== this.shards || !runner.post) return;
+    const sp = this.shardPlan(rt, plan);
+    if (!sp) return;
+    this.account(p, node, 1);
+    this.prebound = { key, node };
+    const guess = this.shardMaxima.get(sp) ?? [0, 0];
+    runner.post(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
+    this.ahead = { runner, key: next.key, sp, changes: this.changes, order: this.order, nodeVersion: this.nodeVersion, maxAffinity: guess[0]!, maxTaint: guess[1]! };
+  }
+
+  /** The job posted ahead for the next pod (speculate), until that pod's attempt takes or discards it. */
+  private ahead: { runner: ShardRunner; key: string; sp: ShardPlan; changes: number; order: Int32Array; nodeVersion: Int32Array; maxAffinity: number; maxTaint: number } | null = null;
+  /** A pod accounted on its node ahead of its bind (speculate). */
+  private prebound: { key: string; node: number } | null = null;
+  /** Sharded cycles that used a job posted ahead (tests, bench output). */
+  aheadUsed = 0;
+
+  /** Completes (and discards) a job posted ahead that no attempt took: the pool is free again. */
+  settle(): void {
+    const a = this.ahead;
+    this.ahead = null;
+    a?.runner.complete!(false);
   }
 
   /** Per shard plan: the NodeAffinity and TaintToleration maxima of its last sharded cycle. */
@@ -1004,7 +1066,17 @@ export class FastScheduler implements CycleBackend {
     return null;
   }
 
+  /** Undoes an accounting made ahead of a bind that did not come. */
+  private unprebind(pre: { key: string; node: number }): void {
+    const p = this.podRows.get(pre.key);
+    if (p !== undefined) this.account(p, pre.node, -1);
+  }
+
   attempt(ref: PodRef, ctx: AttemptContext): AttemptResult {
+    if (this.prebound) {
+      this.unprebind(this.prebound);
+      this.prebound = null;
+    }
     const row = this.podRows.get(ref.key)!;
     const profile = profileFor(this.config, ref.pod.spec.schedulerName)!;
     // The input pod's spec object is the plan cache key (a controller's pods share it).
@@ -1038,7 +1110,14 @@ export class FastScheduler implements CycleBackend {
   bind(ref: PodRef, node: string, _now: number): void {
     const p = this.podRows.get(ref.key)!;
     const n = node === this.lastChosenName ? this.lastChosenRow : this.t.nodeIndex.get(node)!;
-    this.account(p, n, 1);
+    const pre = this.prebound;
+    this.prebound = null;
+    if (pre && pre.key === ref.key && pre.node === n) {
+      // Accounted ahead (speculate).
+    } else {
+      if (pre) this.unprebind(pre);
+      this.account(p, n, 1);
+    }
     this.t.pods.cols.node[p] = n;
     this.track(p, ref, SIM_EPOCH_MS + _now);
     (this.podsOnNode[n] ??= []).push(p);
@@ -1055,6 +1134,10 @@ export class FastScheduler implements CycleBackend {
   }
 
   remove(key: string): void {
+    if (this.prebound?.key === key) {
+      this.unprebind(this.prebound);
+      this.prebound = null;
+    }
     const p = this.podRows.get(key);
     if (p === undefined) return;
     const n = this.t.pods.cols.node[p]!;
@@ -1324,8 +1407,9 @@ function shallowSameSpec(a: PodSpec, b: PodSpec): boolean {
 
 export class FastEngine implements Engine {
   readonly name = 'fast' as const;
-  /** Set after schedule(): how many cycles ran on the shard workers. */
+  /** Set after schedule(): how many cycles ran on the shard workers, and how many of them used a job posted ahead. */
   lastShardedCycles = 0;
+  lastAheadUsed = 0;
   constructor(private readonly tables?: ClusterTables, private readonly shards?: ShardRunner) {}
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
@@ -1341,7 +1425,9 @@ export class FastEngine implements Engine {
     // Running pods are already accounted in the tables; the scheduler only needs their refs.
     const out = scheduleAllPending(sched, cluster, options, priorityOf, (ref) => sched.trackRunning(ref),
       (profile) => profile.notBuilt.filter((n) => !FAST_BUILT.has(n)));
+    sched.settle();
     this.lastShardedCycles = sched.shardedCycles;
+    this.lastAheadUsed = sched.aheadUsed;
     return out;
   }
 }

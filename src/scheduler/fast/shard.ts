@@ -81,6 +81,14 @@ export interface ShardRunner {
    * the shards report the true ones, and the caller runs the job again when a guess was wrong).
    */
   job(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void;
+  /**
+   * A job in two steps (runners with worker threads): post() starts it on the workers and returns;
+   * complete(true) computes the caller's own shard and waits, after which results are as job()'s;
+   * complete(false) waits and discards. The engine posts a pod's job before that pod's attempt, so
+   * the workers compute while the caller finishes the previous pod.
+   */
+  post?(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void;
+  complete?(compute: boolean): void;
 }
 
 /**
