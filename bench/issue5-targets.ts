@@ -26,7 +26,8 @@ function run(file: string, testCase: string, workload: string, extra: string[] =
   const r = spawnSync(process.execPath, [BIN, 'run', `${ROOT}datasets/workloads/${file}`, '--case', testCase, '--workload', workload, '-o', 'json', ...extra], {
     encoding: 'utf8', maxBuffer: 64 << 20,
   });
-  if (r.status !== 0) throw new Error(`kubescale run ${testCase}/${workload} ${extra.join(' ')} exited ${r.status}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+  // Exit 1 is a missed upstream threshold (the reference engine misses SchedulingBasic's 680): the figures still count.
+  if (r.status !== 0 && !(r.status === 1 && r.stdout.trim().startsWith('{'))) throw new Error(`kubescale run ${testCase}/${workload} ${extra.join(' ')} exited ${r.status}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
   return (JSON.parse(r.stdout) as { results: RunResult[] }).results[0]!;
 }
 
