@@ -10,9 +10,14 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { Piscina } from 'piscina';
 import { RunFailure } from '../k8s/errors.js';
 import type { NodeTable } from '../model/tables.js';
-import { evenSplit, newShardCache, scoreShard, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
+import { newShardCache, scoreShard, SHARD_CHUNK, type ShardCache, type ShardRunner } from '../scheduler/fast/shard.js';
+
+/** Result slots for n positions (one per chunk, at least one). */
+function chunkSlots(n: number): number {
+  return Math.max(1, Math.ceil(n / SHARD_CHUNK));
+}
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_SPLIT, C_TABLE, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG, C_HEARTBEAT, MAX_WORKERS, C_TABLE, claimChunk, chunkWord, MAX_CHUNKS, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
@@ -24,7 +29,7 @@ export class ShardPool implements ShardRunner {
   readonly workers: number;
   readonly control: Int32Array;
   ties: Int32Array;
-  readonly results: Float64Array;
+  results: Float64Array;
   private readonly ports: MessagePort[] = [];
   /** Per-node change counters shared with the scheduler, and the main thread's memos per plan id. */
   private nodeVersion: Int32Array | undefined;
@@ -49,7 +54,7 @@ export class ShardPool implements ShardRunner {
     this.threads = workers - 1;
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     this.ties = new Int32Array(new SharedArrayBuffer(Math.max(n, 1) * 4));
-    this.results = new Float64Array(new SharedArrayBuffer(workers * RESULT_STRIDE * 8));
+    this.results = new Float64Array(new SharedArrayBuffer(chunkSlots(n) * RESULT_STRIDE * 8));
   }
 
   /** Custom plugins every worker thread imported (names), when plugin modules were given to open(). */
@@ -62,6 +67,7 @@ export class ShardPool implements ShardRunner {
    */
   static async open(workers: number, nodes: NodeTable, order: Int32Array, pluginModules: string[] = []): Promise<ShardPool> {
     if (!Number.isInteger(workers) || workers < 1) throw new RunFailure(`--workers must be a positive integer, got ${workers}`);
+    if (workers > MAX_WORKERS + 1) throw new RunFailure(`--workers is at most ${MAX_WORKERS + 1}, got ${workers}`);
     const piscina = new Piscina({
       filename: new URL('./shard-worker.js', import.meta.url).href,
       minThreads: workers - 1, maxThreads: Math.max(1, workers - 1), concurrentTasksPerWorker: 1, idleTimeout: 60_000,
@@ -122,9 +128,9 @@ export class ShardPool implements ShardRunner {
     shared.set(order);
     this.order = shared;
     this.sourceOrder = order;
-    this.nextSplit = -1;
     if (this.ties.length < n) this.ties = new Int32Array(new SharedArrayBuffer(n * 4));
-    for (const p of this.ports) p.postMessage({ order: shared, ties: this.ties });
+    if (this.results.length < chunkSlots(n) * RESULT_STRIDE) this.results = new Float64Array(new SharedArrayBuffer(chunkSlots(n) * RESULT_STRIDE * 8));
+    for (const p of this.ports) p.postMessage({ order: shared, ties: this.ties, results: this.results });
   }
 
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
@@ -135,10 +141,16 @@ export class ShardPool implements ShardRunner {
 
   /** The job posted and not completed yet (post/complete). */
   private pending: { plan: ShardPlan; nodes: NodeTable; maxAffinity: number; maxTaint: number; cache: ShardCache } | null = null;
+  /** Chunks of the last job (ShardRunner.chunks). */
+  chunks = 0;
+
+  chunkStart(c: number): number {
+    return c * SHARD_CHUNK;
+  }
 
   /**
-   * Starts a job on the worker threads and returns at once; complete() computes the main thread's
-   * shard and waits for the rest. A job still pending is completed (and discarded) first.
+   * Starts a job on the worker threads and returns at once; complete() joins in (the main thread
+   * takes chunks too) and waits for the rest. A job still pending is completed (and discarded) first.
    */
   post(plan: ShardPlan, nodes: NodeTable, order: Int32Array, nodeVersion: Int32Array, maxAffinity: number, maxTaint: number): void {
     if (this.pending) this.complete(false);
@@ -146,7 +158,7 @@ export class ShardPool implements ShardRunner {
     if (order !== this.sourceOrder) this.follow(order);
     if (nodeVersion !== this.nodeVersion) {
       if (!(nodeVersion.buffer instanceof SharedArrayBuffer)) throw new RunFailure('shard pool: node versions must live on a SharedArrayBuffer');
-      // New per-node change counters (the node set changed): every shard starts its memos afresh.
+      // New per-node change counters (the node set changed): every memo starts afresh.
       this.nodeVersion = nodeVersion;
       this.caches.clear();
       for (const p of this.ports) p.postMessage({ nodeVersion });
@@ -162,60 +174,117 @@ export class ShardPool implements ShardRunner {
       for (const p of this.ports) p.postMessage({ plan });
       this.sentPlans.add(plan.id);
     }
+    // One memo per plan, shared by all threads: a chunk may go to any thread from job to job.
+    let cache = this.caches.get(plan.id);
+    if (!cache) {
+      this.caches.set(plan.id, (cache = newShardCache(nodeVersion, true)));
+      const { version, feasible, total } = cache;
+      for (const p of this.ports) p.postMessage({ memo: { id: plan.id, version, feasible, total } });
+    }
     const c = this.control;
+    const n = this.order.length;
+    this.chunks = Math.ceil(n / SHARD_CHUNK);
+    if (this.chunks > MAX_CHUNKS) throw new RunFailure(`shard pool: ${n} nodes is more than ${MAX_CHUNKS * SHARD_CHUNK}`);
     Atomics.store(c, C_DONE, 0);
     Atomics.store(c, C_PLAN, plan.id);
     Atomics.store(c, C_MAX_AFFINITY, maxAffinity);
     Atomics.store(c, C_MAX_TAINT, maxTaint);
-    const n = this.order.length;
-    if (this.nextSplit < 0 || this.nextSplit > n) this.nextSplit = evenSplit(n, this.workers);
-    this.split = this.nextSplit;
-    Atomics.store(c, C_SPLIT, this.split);
+    Atomics.store(c, C_CHUNKS, this.chunks);
+    Atomics.store(c, C_CHUNKS_DONE, 0);
+    this.tag = (this.tag + 1) & 0xff;
+    Atomics.store(c, C_JOB_TAG, this.tag);
+    Atomics.store(c, C_NEXT_CHUNK, chunkWord(this.tag, 0, this.chunks));
     Atomics.store(c, C_CMD, CMD_JOB);
     Atomics.add(c, C_SEQ, 1);
     // Spinning workers see the new sequence number; only sleeping ones need the (costlier) notify.
     if (Atomics.load(c, C_SLEEPERS) > 0) Atomics.notify(c, C_SEQ);
-    let cache = this.caches.get(plan.id);
-    if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
     this.pending = { plan, nodes, maxAffinity, maxTaint, cache };
   }
 
   /**
-   * Finishes the posted job: the main thread's shard (unless `compute` is false: the job is being
-   * discarded), then the wait for the workers. Throws RunFailure if a shard failed or died.
+   * Finishes the posted job: the main thread takes the chunks no worker took yet (unless `compute`
+   * is false: the job is being discarded, so no one takes more), then waits for the workers' chunks.
+   * Throws RunFailure if a shard failed or died.
    */
   complete(compute: boolean): void {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    if (compute) scoreShard(p.nodes, p.plan, this.order, 0, this.split, this.ties, this.results, 0, p.maxAffinity, p.maxTaint, p.cache);
-    const waited = this.awaitDone(SHARD_TIMEOUT_MS);
-    if (compute) this.balance(waited, this.order.length);
+    const c = this.control;
+    const chunks = this.chunks;
+    const n = this.order.length;
+    let wait = chunks;
+    if (compute) {
+      for (let k = claimChunk(c, this.tag, true); k >= 0; k = claimChunk(c, this.tag, true)) {
+        const from = k * SHARD_CHUNK;
+        scoreShard(p.nodes, p.plan, this.order, from, Math.min(from + SHARD_CHUNK, n), this.ties, this.results, k * RESULT_STRIDE, p.maxAffinity, p.maxTaint, p.cache);
+        Atomics.add(c, C_CHUNKS_DONE, 1);
+      }
+    } else {
+      // Discarded: claim what is left without computing it, then wait for the chunks workers took.
+      for (;;) {
+        const v = Atomics.load(c, C_NEXT_CHUNK);
+        const front = (v >>> 12) & 0xfff;
+        const back = v & 0xfff;
+        if (Atomics.compareExchange(c, C_NEXT_CHUNK, v, chunkWord(this.tag, front, front)) === v) {
+          wait = chunks - Math.max(0, back - front);
+          break;
+        }
+      }
+    }
+    this.awaitChunks(wait, SHARD_TIMEOUT_MS);
+    if (++this.jobsSinceCheck >= 256) this.checkAlive();
   }
 
-  /** Where the main thread's shard of the last job ended (ShardRunner.split). */
-  split = 0;
-  /** The next job's split, moved by balance(). */
-  private nextSplit = -1;
+  /** Tag of the current job (C_JOB_TAG). */
+  private tag = 0;
+  private jobsSinceCheck = 0;
+  private readonly beats: { count: number; at: number }[] = [];
 
   /**
-   * Moves the main thread's share towards equal finishing times: the workers' threads share their
-   * cores with V8's own background work (GC helpers, compilers), so equal shards do not finish
-   * together. If the main thread had to wait for the workers it takes a little more next time; if it
-   * found them done, a little less. Placements do not depend on the split.
+   * Workers take chunks when they can, so a job does not wait for a worker that is slow to come;
+   * a worker that died or hangs is noticed here instead: its heartbeat (commands seen) has not moved
+   * for SHARD_TIMEOUT_MS while jobs were posted.
    */
-  private balance(waited: boolean, n: number): void {
-    if (this.threads === 0) return;
-    const step = Math.max(1, n >> 9);
-    if (waited) this.nextSplit = Math.min(this.split + step, n - (n >> 3));
-    else this.nextSplit = Math.max(this.split - step, n >> 3);
+  private checkAlive(): void {
+    this.jobsSinceCheck = 0;
+    const now = Date.now();
+    for (let w = 1; w < this.workers; w++) {
+      const count = Atomics.load(this.control, C_HEARTBEAT + w);
+      const b = (this.beats[w] ??= { count: -1, at: now });
+      if (count !== b.count) {
+        b.count = count;
+        b.at = now;
+      } else if (now - b.at >= SHARD_TIMEOUT_MS) {
+        this.broken = true;
+        throw new RunFailure(`shard worker ${w} stopped answering for ${(SHARD_TIMEOUT_MS / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
+      }
+    }
   }
 
-  /** Waits until every worker finished the job; true when the main thread found some still working. */
-  private awaitDone(timeoutMs: number): boolean {
+  /** Waits until `count` chunks of the current job are finished (or a worker reported an error). */
+  private awaitChunks(count: number, timeoutMs: number): void {
     const c = this.control;
     const start = Date.now();
-    const waited = Atomics.load(c, C_DONE) < this.threads;
+    for (;;) {
+      let done = Atomics.load(c, C_CHUNKS_DONE);
+      for (let spin = 0; spin < SPIN && done < count && Atomics.load(c, C_ERROR) === 0; spin++) done = Atomics.load(c, C_CHUNKS_DONE);
+      if (done >= count || Atomics.load(c, C_ERROR) !== 0) break;
+      Atomics.store(c, C_MAIN_SLEEPING, 1);
+      const woke = Atomics.load(c, C_CHUNKS_DONE) !== done ? 'not-equal' : Atomics.wait(c, C_CHUNKS_DONE, done, Math.min(50, timeoutMs));
+      Atomics.store(c, C_MAIN_SLEEPING, 0);
+      if (woke === 'timed-out' && Date.now() - start >= timeoutMs) {
+        this.broken = true;
+        throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
+      }
+    }
+    this.throwIfFailed();
+  }
+
+  /** Waits until every worker finished the job. */
+  private awaitDone(timeoutMs: number): void {
+    const c = this.control;
+    const start = Date.now();
     for (;;) {
       let done = Atomics.load(c, C_DONE);
       for (let spin = 0; spin < SPIN && done < this.threads; spin++) done = Atomics.load(c, C_DONE);
@@ -228,7 +297,12 @@ export class ShardPool implements ShardRunner {
         throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
       }
     }
-    if (Atomics.load(c, C_ERROR) !== 0) {
+    this.throwIfFailed();
+  }
+
+  /** A worker reported an error: the pool is broken and the run fails with the workers' messages. */
+  private throwIfFailed(): void {
+    if (Atomics.load(this.control, C_ERROR) !== 0) {
       this.broken = true;
       const msgs: string[] = [];
       for (const p of this.ports) {
@@ -239,7 +313,6 @@ export class ShardPool implements ShardRunner {
       }
       throw new RunFailure(`shard worker failed: ${msgs.join('; ') || 'unknown error'}`);
     }
-    return waited;
   }
 
   /** Test hook: makes worker `w` throw (or exit its thread) on a job, through the same wait as job(). */

@@ -7,10 +7,10 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { newInterners } from '../model/intern.js';
 import { NodeTable } from '../model/tables.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_SPLIT, C_TABLE, CMD_FAULT, CMD_STOP, FAULT_EXIT, R_FEASIBLE, R_MAX, R_TIES, RESULT_STRIDE, shardRange,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS_DONE, C_HEARTBEAT, C_JOB_TAG, C_TABLE, claimChunk, CMD_FAULT, CMD_STOP, FAULT_EXIT, RESULT_STRIDE, SHARD_CHUNK,
   type ShardPlan, type ShardTask,
 } from './layout.js';
-import { newShardCache, scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
+import { scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
 import { loadPlugins } from '../scheduler/plugins/load.js';
 
 const SPIN = 200_000;
@@ -22,11 +22,14 @@ interface PortMessage {
   order?: Int32Array;
   nodeVersion?: Int32Array;
   ties?: Int32Array;
+  results?: Float64Array;
+  /** A plan's memo, shared by every thread of the pool. */
+  memo?: { id: number; version: Int32Array; feasible: Uint8Array; total: Float64Array };
 }
 
 export default async function runShard(task: ShardTask): Promise<number> {
-  const { control, results, port, workerIndex, workers } = task;
-  let { order, ties } = task;
+  const { control, port, workerIndex } = task;
+  let { order, ties, results } = task;
   if (task.pluginModules && task.pluginModules.length > 0) {
     // The same plugin modules as the main thread: a module that fails here fails the pool's start.
     try {
@@ -55,9 +58,15 @@ export default async function runShard(task: ShardTask): Promise<number> {
         nodeVersion = msg.nodeVersion;
         caches.clear();
       }
+      if (msg.memo) {
+        if (!nodeVersion) throw new Error(`shard ${workerIndex}: a memo before the node versions`);
+        const { id, version, feasible, total } = msg.memo;
+        caches.set(id, { nodeVersion, version, feasible, total });
+      }
       if (msg.order) {
         order = msg.order;
         ties = msg.ties!;
+        results = msg.results!;
       }
       if (msg.nodeBuffer) {
         nodes = NodeTable.wrap(msg.nodeBuffer, newInterners());
@@ -77,6 +86,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
     if (Atomics.load(control, C_SEQ) === seq) Atomics.wait(control, C_SEQ, seq);
     Atomics.sub(control, C_SLEEPERS, 1);
     seq = Atomics.load(control, C_SEQ);
+    Atomics.add(control, C_HEARTBEAT + workerIndex, 1);
     const cmd = Atomics.load(control, C_CMD);
     if (cmd === CMD_STOP) break;
     try {
@@ -88,16 +98,21 @@ export default async function runShard(task: ShardTask): Promise<number> {
       if (Atomics.load(control, C_TABLE) !== generation) throw new Error(`shard ${workerIndex}: node table generation ${Atomics.load(control, C_TABLE)} not received`);
       const plan = plans.get(Atomics.load(control, C_PLAN));
       if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
-      const [from, to] = shardRange(order.length, workers, workerIndex, Atomics.load(control, C_SPLIT));
-      if (!nodeVersion) throw new Error(`shard ${workerIndex}: node versions not received`);
-      let cache = caches.get(plan.id);
-      if (!cache) caches.set(plan.id, (cache = newShardCache(nodeVersion)));
-      scoreShard(nodes, plan, order, from, to, ties, results, workerIndex * RESULT_STRIDE, Atomics.load(control, C_MAX_AFFINITY), Atomics.load(control, C_MAX_TAINT), cache);
+      const cache = caches.get(plan.id);
+      if (!cache) throw new Error(`shard ${workerIndex}: the memo of plan ${plan.id} not received`);
+      // Take chunks until none is left (the main thread and the other workers take them too).
+      const tag = Atomics.load(control, C_JOB_TAG);
+      const n = order.length;
+      const maxAffinity = Atomics.load(control, C_MAX_AFFINITY);
+      const maxTaint = Atomics.load(control, C_MAX_TAINT);
+      for (let k = claimChunk(control, tag, false); k >= 0; k = claimChunk(control, tag, false)) {
+        const from = k * SHARD_CHUNK;
+        scoreShard(nodes, plan, order, from, Math.min(from + SHARD_CHUNK, n), ties, results, k * RESULT_STRIDE, maxAffinity, maxTaint, cache);
+        Atomics.add(control, C_CHUNKS_DONE, 1);
+        if (Atomics.load(control, C_MAIN_SLEEPING) !== 0) Atomics.notify(control, C_CHUNKS_DONE);
+      }
       jobs++;
     } catch (err) {
-      results[workerIndex * RESULT_STRIDE + R_FEASIBLE] = 0;
-      results[workerIndex * RESULT_STRIDE + R_MAX] = 0;
-      results[workerIndex * RESULT_STRIDE + R_TIES] = 0;
       port.postMessage({ error: err instanceof Error ? err.message : String(err) });
       Atomics.store(control, C_ERROR, 1);
     }

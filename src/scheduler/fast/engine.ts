@@ -25,7 +25,7 @@ import { SpreadFilter, SpreadScore } from './spread.js';
 import { runFastPreemption, type FailedCycleRows, type FastPreemptionHost } from './preemption.js';
 import { AffinityIndex, buildAffinityState, hasTerms, normalizeAffinity, type AffinityState } from './affinity.js';
 import { affinityInfo } from '../reference/plugins/interpodaffinity.js';
-import { LocalShards, newShardPlanId, R_FEASIBLE, R_MAX, R_MAX_AFFINITY, R_MAX_TAINT, R_TIES, RESULT_STRIDE, shardRange, type ShardPlan, type ShardRunner } from './shard.js';
+import { LocalShards, newShardPlanId, R_FEASIBLE, R_MAX, R_MAX_AFFINITY, R_MAX_TAINT, R_TIES, RESULT_STRIDE, type ShardPlan, type ShardRunner } from './shard.js';
 import { FastCustom } from '../plugins/fast.js';
 import { MaxTree } from './maxtree.js';
 
@@ -791,7 +791,6 @@ export class FastScheduler implements CycleBackend {
    * it. Returns the chosen row, or null when no node is feasible.
    */
   private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext): number | null {
-    const { results, workers } = shards;
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
     // The job posted ahead for this pod (see speculate) counts only if nothing it read has changed since.
     const ahead = this.ahead;
@@ -805,11 +804,13 @@ export class FastScheduler implements CycleBackend {
       shards.job(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
     }
     this.shardedCycles++;
+    // Read after the job: a job may have reallocated the result arrays (the node set grew).
+    let results = shards.results;
     let found = 0;
     let ma = 0;
     let mt = 0;
-    for (let w = 0; w < workers; w++) {
-      const r = w * RESULT_STRIDE;
+    for (let c = 0; c < shards.chunks; c++) {
+      const r = c * RESULT_STRIDE;
       found += results[r + R_FEASIBLE]!;
       ma = Math.max(ma, results[r + R_MAX_AFFINITY]!);
       mt = Math.max(mt, results[r + R_MAX_TAINT]!);
@@ -818,11 +819,13 @@ export class FastScheduler implements CycleBackend {
     if ((sp.affinityWeight !== 0 && ma !== guess[0]) || (sp.taintWeight !== 0 && mt !== guess[1])) {
       this.shardMaxima.set(sp, [ma, mt]);
       shards.job(sp, this.t.nodes, this.order, this.nodeVersion, ma, mt);
+      results = shards.results;
     }
+    const chunks = shards.chunks;
     let max = -Infinity;
     let ties = 0;
-    for (let w = 0; w < workers; w++) {
-      const r = w * RESULT_STRIDE;
+    for (let c = 0; c < chunks; c++) {
+      const r = c * RESULT_STRIDE;
       if (results[r + R_FEASIBLE] === 0) continue;
       const m = results[r + R_MAX]!;
       if (m > max) {
@@ -833,24 +836,23 @@ export class FastScheduler implements CycleBackend {
       }
     }
     let k = ties === 1 ? 0 : this.rng.intn(ties);
-    // Visiting order: positions start..len-1, then 0..start-1. Each shard listed its ties in position order.
+    // Visiting order: positions start..len-1, then 0..start-1. Each chunk listed its ties in position order.
     const len = this.order.length;
     const start = this.nextStartNodeIndex % len;
     const tiePos = shards.ties;
     for (let seg = 0; seg < 2; seg++) {
       const lo = seg === 0 ? start : 0;
       const hi = seg === 0 ? len : start;
-      for (let w = 0; w < workers; w++) {
-        const r = w * RESULT_STRIDE;
+      for (let c = 0; c < chunks; c++) {
+        const r = c * RESULT_STRIDE;
         if (results[r + R_FEASIBLE] === 0 || results[r + R_MAX] !== max) continue;
-        // Shard w's ties start at its first position: shardRange(len, workers, w, split)[0].
-        const from = w === 0 ? 0 : shardRange(len, workers, w, shards.split)[0];
+        const from = shards.chunkStart(c);
         const end = from + results[r + R_TIES]!;
         const a = lowerBound(tiePos, from, end, lo);
         const b = lowerBound(tiePos, a, end, hi);
         if (k < b - a) {
           const node = this.order[tiePos[a + k]!]!;
-          if (shards.post && workers > 1 && ctx.next) this.speculate(node, key, ctx.next());
+          if (shards.post && shards.workers > 1 && ctx.next) this.speculate(node, key, ctx.next());
           return node;
         }
         k -= b - a;

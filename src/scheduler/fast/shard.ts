@@ -21,20 +21,11 @@ export const R_MAX_AFFINITY = 3;
 export const R_MAX_TAINT = 4;
 
 /**
- * Positions [from, to) of shard w among `workers` over `n` positions when the first shard (the
- * main thread's) ends at `split`: the others share the rest evenly, sizes differing by at most one.
+ * Positions per chunk. A job's positions are cut into chunks that the threads take one at a time
+ * from a shared counter, so a thread that gets less CPU (V8's own background threads share the
+ * cores) simply takes fewer chunks, and no thread waits for more than the chunk another is finishing.
  */
-export function shardRange(n: number, workers: number, w: number, split: number): [number, number] {
-  if (workers === 1) return [0, n];
-  if (w === 0) return [0, split];
-  const rest = n - split;
-  return [split + Math.floor((rest * (w - 1)) / (workers - 1)), split + Math.floor((rest * w) / (workers - 1))];
-}
-
-/** The even split: where the first of `workers` equal shards of n positions ends. */
-export function evenSplit(n: number, workers: number): number {
-  return Math.floor(n / workers);
-}
+export const SHARD_CHUNK = 256;
 
 /** How a shard scores one pod: the per-node totals recipe (kernels.ts). */
 export type ShardRecipe = TotalRecipe;
@@ -63,15 +54,17 @@ export interface ShardPlan {
 }
 
 /**
- * Runs one pod's Filter+Score over shards of the node positions. Each shard leaves a summary
+ * Runs one pod's Filter+Score over chunks of the node positions. Each chunk leaves a summary
  * (RESULT_STRIDE numbers) in `results` and the positions of its nodes that reach its max total in
  * `ties`, in increasing order from its first position. Implemented by the worker-thread pool
  * (src/parallel/pool.ts); the engine only sees this interface.
  */
 export interface ShardRunner {
   readonly workers: number;
-  /** Where the first shard of the last job ended (shardRange's `split`). */
-  readonly split: number;
+  /** How many result slots (chunks) the last job filled, in position order. */
+  readonly chunks: number;
+  /** The first position of chunk c (its ties are listed from there). */
+  chunkStart(c: number): number;
   readonly ties: Int32Array;
   readonly results: Float64Array;
   /**
@@ -103,9 +96,16 @@ export interface ShardCache {
   total: Float64Array;
 }
 
-export function newShardCache(nodeVersion: Int32Array): ShardCache {
+/** A memo for every node row; on SharedArrayBuffers when `shared` (one memo for all the pool's threads). */
+export function newShardCache(nodeVersion: Int32Array, shared = false): ShardCache {
   const n = nodeVersion.length;
-  return { nodeVersion, version: new Int32Array(n).fill(-1), feasible: new Uint8Array(n), total: new Float64Array(n) };
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8)));
+  return {
+    nodeVersion,
+    version: new Int32Array(buf(n * 4), 0, n).fill(-1),
+    feasible: new Uint8Array(buf(n), 0, n),
+    total: new Float64Array(buf(n * 8), 0, n),
+  };
 }
 
 /**
@@ -169,7 +169,10 @@ export function scoreShard(nodes: NodeTable, plan: ShardPlan, order: Int32Array,
  */
 export class LocalShards implements ShardRunner {
   readonly workers = 1;
-  split = 0;
+  readonly chunks = 1;
+  chunkStart(): number {
+    return 0;
+  }
   ties = new Int32Array(0);
   readonly results = new Float64Array(RESULT_STRIDE);
   private readonly caches = new Map<number, ShardCache>();
@@ -183,7 +186,6 @@ export class LocalShards implements ShardRunner {
     if (this.ties.length < order.length) this.ties = new Int32Array(order.length);
     let cache = this.caches.get(plan.id);
     if (!cache) this.caches.set(plan.id, (cache = newShardCache(nodeVersion)));
-    this.split = order.length;
     scoreShard(nodes, plan, order, 0, order.length, this.ties, this.results, 0, maxAffinity, maxTaint, cache);
   }
 }
