@@ -1,10 +1,11 @@
-// The shard pool: N compute threads that each filter and score a contiguous range of node
-// positions for one pod at a time — the main thread takes shard 0 and N-1 worker threads (piscina
-// owns their lifecycle) take the others. The main thread posts a job by bumping a sequence number in
-// shared memory, computes its own shard, then waits (spinning briefly, then Atomics.wait) until
-// every worker is done, and reduces. A cycle is ~100 µs, so sleeping threads' wake-up latency
-// matters: workers spin for a short while before they sleep. Plans and reallocated node tables
-// reach the workers through MessagePorts before the job.
+// The shard pool: N compute threads that filter and score one pod's node positions at a time — the
+// main thread and N-1 worker threads (piscina owns their lifecycle). The main thread posts a job by
+// bumping a sequence number in shared memory; the positions come in chunks that every thread claims
+// from a shared counter (the main thread from the front, workers from the back) until none is left,
+// then the main thread waits for the chunks others still compute and reduces. A job can be posted
+// ahead (post/complete) so workers start while the main thread finishes the previous pod. Cycles are
+// tens of µs, so wake-up latency matters: workers spin for a while before they sleep. Plans, memos
+// and reallocated node tables reach the workers through MessagePorts before the job.
 
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';

@@ -1,6 +1,6 @@
-// A shard worker: wraps the shared NodeTable, then loops for the life of the pool. Each job filters
-// and scores its contiguous range of node positions for one pod and writes the positions of its best
-// nodes and a small summary into shared memory. Piscina owns the thread's lifecycle; the per-pod
+// A shard worker: wraps the shared NodeTable, then loops for the life of the pool. For each job it
+// claims chunks of node positions (from the back; the main thread claims from the front), filters and
+// scores them for one pod, and writes each chunk's best positions and a small summary into shared memory. Piscina owns the thread's lifecycle; the per-pod
 // hand-off uses Atomics (a message per pod would cost more than the work).
 
 import { receiveMessageOnPort } from 'node:worker_threads';

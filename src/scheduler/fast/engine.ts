@@ -32,10 +32,11 @@ import { MaxTree } from './maxtree.js';
 /**
  * Below this many nodes a sharded cycle is too short for the per-pod hand-off to worker threads to
  * pay. Measured on 2 cores (bench/scheduler-parallel.ts, pods whose NodeAffinity score is normalised,
- * percentageOfNodesToScore 100), 2 workers against one thread: 0.99x at 1,000 nodes, 1.16x at 2,000,
- * 1.41x at 3,000, 1.51x at 5,000. (Cycles a plan's totals cache answers never go to the shards.)
+ * percentageOfNodesToScore 100, chunked jobs posted ahead), 2 workers against one thread: 0.81x at
+ * 300 nodes, 1.05x at 600, 1.22x at 1,000, 1.34x at 2,000, 1.37x at 3,000, ~1.6x at 5,000. (Cycles a
+ * plan's totals cache answers never go to the shards.)
  */
-export const PARALLEL_MIN_NODES = 2000;
+export const PARALLEL_MIN_NODES = 1000;
 import { compilePlan, isStaticFilter, staticReason, ERR_NODE_PORTS, type RunContext, type SpecPlan } from './plan.js';
 import {
   balanced, defaultNormalize, fitReasons, leastAllocated, mostAllocated, portsFree, requestedToCapacityRatio, resolveScoringResources,
