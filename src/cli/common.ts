@@ -30,9 +30,9 @@ export function printJson(value: unknown): void {
 /**
  * `--workers N` (default: the machine's available cores). One worker means one thread and no pool.
  * With more, a shard pool is opened for the fast engine, which hands it only the cycles that examine
- * every node of a cluster of PARALLEL_MIN_NODES or more: below that (measured, see
- * reports/BENCHMARKS.md) the per-pod hand-off costs more than the shards save, and the cycle runs on
- * one thread.
+ * every node of a cluster of PARALLEL_MIN_NODES or more and that no per-plan totals cache answers
+ * (scores normalised over the feasible set): below that size (measured, see reports/BENCHMARKS.md)
+ * the per-pod hand-off costs more than the shards save, and the cycle runs on one thread.
  */
 export async function openShardPool(workersOpt: unknown, engine: string, pluginModules: string[] = []): Promise<import('../parallel/pool.js').ShardPool | undefined> {
   const { availableParallelism } = await import('node:os');

@@ -65,8 +65,6 @@ export interface WorkloadResult {
   cluster?: ClusterSize;
   /** A scaled-down run of the same workload ran first and was discarded (RunOptions.warmup). */
   warmup?: boolean;
-  /** Overrides the fast engine's PARALLEL_MIN_NODES (the warm-up uses 0). */
-  parallelMinNodes?: number;
 }
 
 export interface ClusterSize {
