@@ -69,20 +69,26 @@ export function chunkWord(tag: number, front: number, back: number): number {
 export const MAX_CHUNKS = 0xfff;
 
 /**
- * Claims a chunk of the job tagged `tag`: the main thread takes them from the front, workers from
+ * Claims chunks of the job tagged `tag`: the main thread takes them from the front, workers from
  * the back, so each thread mostly meets the same chunks job after job (their memo entries stay in
- * its cache) while the boundary moves to wherever the threads meet. -1 when none is left or the job
- * is no longer the current one.
+ * its cache) while the boundary moves to wherever the threads meet. A claim takes a quarter of what
+ * is left (at least one chunk), so a job needs few claims on the shared counter while the last ones
+ * stay small. Writes the first chunk to out[0] and returns how many were claimed: 0 when none is left
+ * or the job is no longer the current one.
  */
-export function claimChunk(control: Int32Array, tag: number, fromFront: boolean): number {
+export function claimChunks(control: Int32Array, tag: number, fromFront: boolean, out: Int32Array): number {
   for (;;) {
     const v = Atomics.load(control, C_NEXT_CHUNK);
-    if (v >>> 24 !== (tag & 0xff)) return -1;
+    if (v >>> 24 !== (tag & 0xff)) return 0;
     const front = (v >>> 12) & 0xfff;
     const back = v & 0xfff;
-    if (front >= back) return -1;
-    const next = fromFront ? chunkWord(tag, front + 1, back) : chunkWord(tag, front, back - 1);
-    if (Atomics.compareExchange(control, C_NEXT_CHUNK, v, next) === v) return fromFront ? front : back - 1;
+    if (front >= back) return 0;
+    const take = Math.max(1, (back - front) >> 2);
+    const next = fromFront ? chunkWord(tag, front + take, back) : chunkWord(tag, front, back - take);
+    if (Atomics.compareExchange(control, C_NEXT_CHUNK, v, next) === v) {
+      out[0] = fromFront ? front : back - take;
+      return take;
+    }
   }
 }
 

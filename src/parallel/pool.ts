@@ -18,7 +18,7 @@ function chunkSlots(n: number): number {
   return Math.max(1, Math.ceil(n / SHARD_CHUNK));
 }
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG, C_HEARTBEAT, MAX_WORKERS, C_TABLE, claimChunk, chunkWord, MAX_CHUNKS, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG, C_HEARTBEAT, MAX_WORKERS, C_TABLE, claimChunks, chunkWord, MAX_CHUNKS, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
@@ -216,10 +216,13 @@ export class ShardPool implements ShardRunner {
     const n = this.order.length;
     let wait = chunks;
     if (compute) {
-      for (let k = claimChunk(c, this.tag, true); k >= 0; k = claimChunk(c, this.tag, true)) {
-        const from = k * SHARD_CHUNK;
-        scoreShard(p.nodes, p.plan, this.order, from, Math.min(from + SHARD_CHUNK, n), this.ties, this.results, k * RESULT_STRIDE, p.maxAffinity, p.maxTaint, p.cache);
-        Atomics.add(c, C_CHUNKS_DONE, 1);
+      const claim = this.claim;
+      for (let take = claimChunks(c, this.tag, true, claim); take > 0; take = claimChunks(c, this.tag, true, claim)) {
+        for (let k = claim[0]!; k < claim[0]! + take; k++) {
+          const from = k * SHARD_CHUNK;
+          scoreShard(p.nodes, p.plan, this.order, from, Math.min(from + SHARD_CHUNK, n), this.ties, this.results, k * RESULT_STRIDE, p.maxAffinity, p.maxTaint, p.cache);
+        }
+        Atomics.add(c, C_CHUNKS_DONE, take);
       }
     } else {
       // Discarded: claim what is left without computing it, then wait for the chunks workers took.
@@ -239,6 +242,7 @@ export class ShardPool implements ShardRunner {
 
   /** Tag of the current job (C_JOB_TAG). */
   private tag = 0;
+  private readonly claim = new Int32Array(1);
   private jobsSinceCheck = 0;
   private readonly beats: { count: number; at: number }[] = [];
 

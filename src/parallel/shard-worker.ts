@@ -7,7 +7,7 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { newInterners } from '../model/intern.js';
 import { NodeTable } from '../model/tables.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS_DONE, C_HEARTBEAT, C_JOB_TAG, C_TABLE, claimChunk, CMD_FAULT, CMD_STOP, FAULT_EXIT, RESULT_STRIDE, SHARD_CHUNK,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS_DONE, C_HEARTBEAT, C_JOB_TAG, C_TABLE, claimChunks, CMD_FAULT, CMD_STOP, FAULT_EXIT, RESULT_STRIDE, SHARD_CHUNK,
   type ShardPlan, type ShardTask,
 } from './layout.js';
 import { scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
@@ -74,6 +74,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
       }
     }
   };
+  const claim = new Int32Array(1);
   let seq = Atomics.load(control, C_SEQ);
   Atomics.add(control, C_READY, 1);
   Atomics.notify(control, C_READY);
@@ -105,10 +106,12 @@ export default async function runShard(task: ShardTask): Promise<number> {
       const n = order.length;
       const maxAffinity = Atomics.load(control, C_MAX_AFFINITY);
       const maxTaint = Atomics.load(control, C_MAX_TAINT);
-      for (let k = claimChunk(control, tag, false); k >= 0; k = claimChunk(control, tag, false)) {
-        const from = k * SHARD_CHUNK;
-        scoreShard(nodes, plan, order, from, Math.min(from + SHARD_CHUNK, n), ties, results, k * RESULT_STRIDE, maxAffinity, maxTaint, cache);
-        Atomics.add(control, C_CHUNKS_DONE, 1);
+      for (let take = claimChunks(control, tag, false, claim); take > 0; take = claimChunks(control, tag, false, claim)) {
+        for (let k = claim[0]!; k < claim[0]! + take; k++) {
+          const from = k * SHARD_CHUNK;
+          scoreShard(nodes, plan, order, from, Math.min(from + SHARD_CHUNK, n), ties, results, k * RESULT_STRIDE, maxAffinity, maxTaint, cache);
+        }
+        Atomics.add(control, C_CHUNKS_DONE, take);
         if (Atomics.load(control, C_MAIN_SLEEPING) !== 0) Atomics.notify(control, C_CHUNKS_DONE);
       }
       jobs++;
