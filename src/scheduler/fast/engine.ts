@@ -872,15 +872,15 @@ export class FastScheduler implements CycleBackend {
    */
   private speculate(node: number, key: string, next: PodRef | undefined): void {
     if (!next || next.key === key || this.mayHaveNominations || this.nodesDirty) return;
-    const row = this.podRows.get(next.key);
     const p = this.podRows.get(key);
-    if (row === undefined || p === undefined) return;
+    if (p === undefined) return;
     const profile = profileFor(this.config, next.pod.spec.schedulerName);
     if (!profile) return;
     const rt = this.runtime(profile);
     if (rt.custom !== null) return;
-    const pod = this.podObjects[row]!;
-    const plan = this.plan(rt, pod, this.specOf[row]!);
+    const known = this.podRows.get(next.key);
+    const pod = known !== undefined ? this.podObjects[known]! : next.pod;
+    const plan = this.plan(rt, pod, known !== undefined ? this.specOf[known]! : this.canonical(pod));
     if (plan.preFilterReject !== undefined || (pod.spec.schedulingGates?.length ?? 0) > 0) return;
     const dyn = this.dynamic(rt, pod, plan);
     if (dyn.spreadF || dyn.spreadS || dyn.affinity || this.totalsCache(rt, plan) !== null) return;
@@ -893,6 +893,8 @@ export class FastScheduler implements CycleBackend {
     this.prebound = { key, node };
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
     runner.post(sp, this.t.nodes, this.order, this.nodeVersion, guess[0]!, guess[1]!);
+    // The next pod's row, while the workers compute (its attempt would make it anyway).
+    this.register(next);
     this.ahead = { runner, key: next.key, sp, changes: this.changes, order: this.order, nodeVersion: this.nodeVersion, maxAffinity: guess[0]!, maxTaint: guess[1]! };
   }
 
@@ -1060,7 +1062,8 @@ export class FastScheduler implements CycleBackend {
   // ---- CycleBackend (the queue driver's contract, ../queue.ts) ----
 
   admit(ref: PodRef): { reason: string; gated: boolean } | null {
-    this.register(ref);
+    // The pod gets its PodTable row at its first attempt (register), not here: creating many pods
+    // at once then costs the queue alone, and with shard workers the row is made while they compute.
     const profile = profileFor(this.config, ref.pod.spec.schedulerName);
     if (!profile) return { reason: `no profile for schedulerName "${ref.pod.spec.schedulerName || 'default-scheduler'}"`, gated: false };
     if (profile.plugins.preEnqueue.includes('SchedulingGates') && (ref.pod.spec.schedulingGates?.length ?? 0) > 0) {
@@ -1080,7 +1083,7 @@ export class FastScheduler implements CycleBackend {
       this.unprebind(this.prebound);
       this.prebound = null;
     }
-    const row = this.podRows.get(ref.key)!;
+    const row = this.register(ref);
     const profile = profileFor(this.config, ref.pod.spec.schedulerName)!;
     // The input pod's spec object is the plan cache key (a controller's pods share it).
     if (this.nodesDirty) this.rebuildNodeState();
@@ -1192,29 +1195,7 @@ export class FastScheduler implements CycleBackend {
     let row = this.podRows.get(ref.key);
     if (row !== undefined) return row;
     const pod = ref.pod;
-    let spec = this.canonicalSpec.get(pod.spec);
-    if (!spec) {
-      // Shallow copies of one template share their nested objects: compare those by identity first
-      // (cheap), and only serialise specs never seen before.
-      const cands = this.specsByContainers.get(pod.spec.containers);
-      if (cands) {
-        for (const c of cands) {
-          if (shallowSameSpec(c, pod.spec)) {
-            spec = this.canonicalSpec.get(c) ?? c;
-            break;
-          }
-        }
-      }
-      if (!spec) {
-        const content = JSON.stringify({ ...pod.spec, nodeName: undefined });
-        spec = this.specByContent.get(content);
-        if (!spec) this.specByContent.set(content, (spec = pod.spec));
-        if (cands) cands.push(pod.spec);
-        else this.specsByContainers.set(pod.spec.containers, [pod.spec]);
-        // Only the candidates are remembered: a shallow copy of one of them finds its spec through them.
-        this.canonicalSpec.set(pod.spec, spec);
-      }
-    }
+    const spec = this.canonical(pod);
     let r = this.requestsBySpec.get(spec);
     if (!r) this.requestsBySpec.set(spec, (r = podRequests(spec)));
     row = this.t.pods.add({
@@ -1227,6 +1208,46 @@ export class FastScheduler implements CycleBackend {
     this.specOf[row] = spec;
     this.podRows.set(ref.key, row);
     return row;
+  }
+
+  /** The last spec canonicalised, its containers and its canonical spec: a template's pods come in runs. */
+  private lastSpec: PodSpec | null = null;
+  private lastCanonical: PodSpec | null = null;
+
+  /**
+   * The canonical spec of a pod: pods whose specs have the same content share one spec object, so a
+   * template's pods share compiled plans, requests and host ports.
+   */
+  private canonical(pod: Pod): PodSpec {
+    const s = pod.spec;
+    const last = this.lastSpec;
+    if (last !== null && (last === s || (last.containers === s.containers && shallowSameSpec(last, s)))) return this.lastCanonical!;
+    let spec = this.canonicalSpec.get(s);
+    if (!spec) {
+      // Shallow copies of one template share their nested objects: compare those by identity first
+      // (cheap), and only serialise specs never seen before.
+      const cands = this.specsByContainers.get(s.containers);
+      if (cands) {
+        for (const c of cands) {
+          if (shallowSameSpec(c, s)) {
+            spec = this.canonicalSpec.get(c) ?? c;
+            break;
+          }
+        }
+      }
+      if (!spec) {
+        const content = JSON.stringify({ ...s, nodeName: undefined });
+        spec = this.specByContent.get(content);
+        if (!spec) this.specByContent.set(content, (spec = s));
+        if (cands) cands.push(s);
+        else this.specsByContainers.set(s.containers, [s]);
+        // Only the candidates are remembered: a shallow copy of one of them finds its spec through them.
+        this.canonicalSpec.set(s, spec);
+      }
+    }
+    this.lastSpec = s;
+    this.lastCanonical = spec;
+    return spec;
   }
 
   /** PostFilter: DefaultPreemption (fast/preemption.ts) when the profile enables it. */
