@@ -269,33 +269,28 @@ export class ShardPool implements ShardRunner {
 
   /** Waits until `count` chunks of the current job are finished (or a worker reported an error). */
   private awaitChunks(count: number, timeoutMs: number): void {
-    const c = this.control;
-    const start = Date.now();
-    for (;;) {
-      let done = Atomics.load(c, C_CHUNKS_DONE);
-      for (let spin = 0; spin < SPIN && done < count && Atomics.load(c, C_ERROR) === 0; spin++) done = Atomics.load(c, C_CHUNKS_DONE);
-      if (done >= count || Atomics.load(c, C_ERROR) !== 0) break;
-      Atomics.store(c, C_MAIN_SLEEPING, 1);
-      const woke = Atomics.load(c, C_CHUNKS_DONE) !== done ? 'not-equal' : Atomics.wait(c, C_CHUNKS_DONE, done, Math.min(50, timeoutMs));
-      Atomics.store(c, C_MAIN_SLEEPING, 0);
-      if (woke === 'timed-out' && Date.now() - start >= timeoutMs) {
-        this.broken = true;
-        throw new RunFailure(`a shard worker stopped answering for ${(timeoutMs / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
-      }
-    }
-    this.throwIfFailed();
+    this.awaitCounter(C_CHUNKS_DONE, count, timeoutMs, 50);
   }
 
-  /** Waits until every worker finished the job. */
+  /** Waits until every worker has handled the current command. */
   private awaitDone(timeoutMs: number): void {
+    this.awaitCounter(C_DONE, this.threads, timeoutMs, 1000);
+  }
+
+  /**
+   * Waits until control[slot] reaches `count` or a worker reports an error: spinning first, then
+   * sleeping on the slot in naps of `napMs` (workers notify only while C_MAIN_SLEEPING is set).
+   * A RunFailure when nothing moved for `timeoutMs`, or with the workers' error messages.
+   */
+  private awaitCounter(slot: number, count: number, timeoutMs: number, napMs: number): void {
     const c = this.control;
     const start = Date.now();
     for (;;) {
-      let done = Atomics.load(c, C_DONE);
-      for (let spin = 0; spin < SPIN && done < this.threads; spin++) done = Atomics.load(c, C_DONE);
-      if (done >= this.threads) break;
+      let done = Atomics.load(c, slot);
+      for (let spin = 0; spin < SPIN && done < count && Atomics.load(c, C_ERROR) === 0; spin++) done = Atomics.load(c, slot);
+      if (done >= count || Atomics.load(c, C_ERROR) !== 0) break;
       Atomics.store(c, C_MAIN_SLEEPING, 1);
-      const woke = Atomics.load(c, C_DONE) !== done ? 'not-equal' : Atomics.wait(c, C_DONE, done, Math.min(1000, timeoutMs));
+      const woke = Atomics.load(c, slot) !== done ? 'not-equal' : Atomics.wait(c, slot, done, Math.min(napMs, timeoutMs));
       Atomics.store(c, C_MAIN_SLEEPING, 0);
       if (woke === 'timed-out' && Date.now() - start >= timeoutMs) {
         this.broken = true;
