@@ -197,10 +197,10 @@ export class FastScheduler implements CycleBackend {
   private readonly removedNodes = new Set<number>();
   private readonly nodeObjects: Node[];
   private lastFailure: (FailedCycleRows & { profile: Profile; rt: ProfileRuntime; plan: SpecPlan | null; dyn: Dynamic; priority: number; pod: Pod; noms: Nominations }) | undefined;
-  /** Pod rows bound to each node row, in bind order (preemption walks them as upstream walks NodeInfo.Pods). */
   /** The node the last successful attempt chose (bind usually follows with this name). */
   private lastChosenName: string | null = null;
   private lastChosenRow = -1;
+  /** Pod rows bound to each node row, in bind order (preemption walks them as upstream walks NodeInfo.Pods). */
   private readonly podsOnNode: (number[] | undefined)[] = [];
   /** Per PodTable row: start time and priority of bound pods (NaN: not known here). */
   private startTimes = new Float64Array(0);
