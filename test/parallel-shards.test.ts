@@ -94,3 +94,29 @@ test('a shard worker that throws fails the job with its message; one that exits 
     await pool2.close();
   }
 });
+
+test('a worker that dies between jobs fails the run once its heartbeat stops while jobs go on', async () => {
+  const c = cluster(3, 4100, 1);
+  const tables = buildTables(c);
+  const sched = new FastScheduler(c, { config, seed: 1 }, tables);
+  const s = sched as unknown as { plan(rt: unknown, pod: unknown, spec: unknown): unknown; shardPlan(rt: unknown, plan: unknown): import('../src/scheduler/fast/shard.js').ShardPlan | null };
+  const rt = sched.runtime(config.profiles[0]!);
+  const pod = { apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c' }] } };
+  const sp = s.shardPlan(rt, s.plan(rt, pod, pod.spec))!;
+  const nodeVersion = new Int32Array(new SharedArrayBuffer(tables.nodes.count * 4));
+  const pool = await ShardPool.open(2, tables.nodes, sched.order);
+  try {
+    pool.job(sp, tables.nodes, sched.order, nodeVersion, 0, 0);
+    pool.injectFault(1, 'exit', false);
+    // Let the worker read the fault before the next job overwrites the command.
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    assert.throws(() => {
+      // The main thread takes every chunk itself meanwhile, so jobs still complete until the check fires.
+      while (Date.now() - t0 < 20_000) pool.job(sp, tables.nodes, sched.order, nodeVersion, 0, 0);
+    }, (e: unknown) => e instanceof RunFailure && /shard worker 1 took no job/.test(e.message));
+  } finally {
+    await pool.close();
+  }
+});
+

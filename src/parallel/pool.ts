@@ -23,6 +23,8 @@ import {
 
 /** A shard that has not answered for this long is taken as dead. */
 export const SHARD_TIMEOUT_MS = 30_000;
+/** A worker whose heartbeat has not moved for this long while jobs were posted is taken as dead. */
+export const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** Atomics.load polls before sleeping on a futex (a few tens of µs). */
 export const SPIN = 20_000;
 
@@ -249,7 +251,7 @@ export class ShardPool implements ShardRunner {
   /**
    * Workers take chunks when they can, so a job does not wait for a worker that is slow to come;
    * a worker that died or hangs is noticed here instead: its heartbeat (commands seen) has not moved
-   * for SHARD_TIMEOUT_MS while jobs were posted.
+   * for HEARTBEAT_TIMEOUT_MS while jobs were posted.
    */
   private checkAlive(): void {
     this.jobsSinceCheck = 0;
@@ -260,9 +262,9 @@ export class ShardPool implements ShardRunner {
       if (count !== b.count) {
         b.count = count;
         b.at = now;
-      } else if (now - b.at >= SHARD_TIMEOUT_MS) {
+      } else if (now - b.at >= HEARTBEAT_TIMEOUT_MS) {
         this.broken = true;
-        throw new RunFailure(`shard worker ${w} stopped answering for ${(SHARD_TIMEOUT_MS / 1000).toFixed(1)} s (it died or hung); the pool was torn down`);
+        throw new RunFailure(`shard worker ${w} took no job for ${(HEARTBEAT_TIMEOUT_MS / 1000).toFixed(1)} s while jobs were posted (it died or hung); the pool was torn down`);
       }
     }
   }
@@ -316,7 +318,7 @@ export class ShardPool implements ShardRunner {
   }
 
   /** Test hook: makes worker `w` throw (or exit its thread) on a job, through the same wait as job(). */
-  injectFault(w: number, kind: 'throw' | 'exit'): void {
+  injectFault(w: number, kind: 'throw' | 'exit', wait = true): void {
     const c = this.control;
     Atomics.store(c, C_DONE, 0);
     Atomics.store(c, C_PLAN, w);
@@ -324,7 +326,8 @@ export class ShardPool implements ShardRunner {
     Atomics.store(c, C_CMD, CMD_FAULT);
     Atomics.add(c, C_SEQ, 1);
     Atomics.notify(c, C_SEQ);
-    this.awaitDone(kind === 'exit' ? 2000 : SHARD_TIMEOUT_MS);
+    // wait = false: the worker leaves quietly and only the jobs that follow can notice (checkAlive).
+    if (wait) this.awaitDone(kind === 'exit' ? 2000 : SHARD_TIMEOUT_MS);
   }
 
   async close(): Promise<void> {
