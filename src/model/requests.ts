@@ -44,20 +44,27 @@ function maxInto(into: Amounts, from: Amounts): void {
   for (const [k, v] of from) if (v > (into.get(k) ?? 0)) into.set(k, v);
 }
 
-function withNonZero(c: Amounts): Amounts {
+/** A container's requests with the scoring defaults for a missing cpu / memory request. */
+export function withNonZero(c: Amounts): Amounts {
   const out = new Map(c);
   if (!out.has('cpu')) out.set('cpu', DEFAULT_MILLI_CPU_REQUEST);
   if (!out.has('memory')) out.set('memory', DEFAULT_MEMORY_REQUEST);
   return out;
 }
 
-function combine(spec: PodSpec, perContainer: (c: Container) => Amounts): Amounts {
+/**
+ * The pod-level combination (upstream resourcehelper.PodRequests) of per-container amounts:
+ * `perContainer(c, field)` gives a container's amounts (`field` is its path, for error messages),
+ * `overhead(list)` the amounts of spec.overhead.
+ */
+export function combineRequests(spec: PodSpec, perContainer: (c: Container, field: string) => Amounts,
+  overhead: (list: ResourceList) => Amounts = resourceListAmounts): Amounts {
   const reqs: Amounts = new Map();
-  for (const c of spec.containers ?? []) add(reqs, perContainer(c));
+  (spec.containers ?? []).forEach((c, i) => add(reqs, perContainer(c, `spec.containers[${i}]`)));
   const sidecars: Amounts = new Map();
   const init: Amounts = new Map();
-  for (const c of spec.initContainers ?? []) {
-    const r = perContainer(c);
+  (spec.initContainers ?? []).forEach((c, i) => {
+    const r = perContainer(c, `spec.initContainers[${i}]`);
     if (c.restartPolicy === 'Always') {
       add(reqs, r);
       add(sidecars, r);
@@ -67,9 +74,9 @@ function combine(spec: PodSpec, perContainer: (c: Container) => Amounts): Amount
       add(tmp, sidecars);
       maxInto(init, tmp);
     }
-  }
+  });
   maxInto(reqs, init);
-  if (spec.overhead) add(reqs, resourceListAmounts(spec.overhead));
+  if (spec.overhead) add(reqs, overhead(spec.overhead));
   return reqs;
 }
 
@@ -81,7 +88,7 @@ export function resourceListAmounts(list: ResourceList): Amounts {
 
 /** Effective requests of a pod spec. Throws QuantityError on a bad quantity (the loader validated first). */
 export function podRequests(spec: PodSpec): PodRequests {
-  const requests = combine(spec, containerRequests);
-  const nonZero = combine(spec, (c) => withNonZero(containerRequests(c)));
+  const requests = combineRequests(spec, containerRequests);
+  const nonZero = combineRequests(spec, (c) => withNonZero(containerRequests(c)));
   return { requests, nonZeroCpu: nonZero.get('cpu') ?? 0, nonZeroMemory: nonZero.get('memory') ?? 0 };
 }

@@ -8,11 +8,11 @@
 import { FieldError } from '../k8s/errors.js';
 import type { Container, Node, Pod, PodSpec, PriorityClass, ResourceList, Taint, Toleration } from '../k8s/types.js';
 import { QuantityError, resourceAmount } from '../model/quantity.js';
+import { combineRequests, withNonZero } from '../model/requests.js';
 
-/** Upstream schedutil.DefaultMilliCPURequest: 0.1 core for containers that set no cpu request. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-/** Upstream schedutil.DefaultMemoryRequest: 200 MiB for containers that set no memory request. */
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+// Upstream schedutil.DefaultMilliCPURequest / DefaultMemoryRequest (0.1 core, 200 MiB for containers
+// that set no request) live in model/requests.ts.
+export { DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST } from '../model/requests.js';
 
 export const RESOURCE_CPU = 'cpu';
 export const RESOURCE_MEMORY = 'memory';
@@ -74,53 +74,20 @@ export function containerRequests(c: Container, field: string): Resources {
   return out;
 }
 
-function addInto(dst: Resources, src: Resources): void {
-  for (const [k, v] of src) dst.set(k, (dst.get(k) ?? 0) + v);
-}
-
-function maxInto(dst: Resources, src: Resources): void {
-  for (const [k, v] of src) if (v > (dst.get(k) ?? 0)) dst.set(k, v);
-}
-
-function withDefaults(r: Resources, nonMissing: boolean): Resources {
-  if (!nonMissing) return r;
-  const out = new Map(r);
-  if (!out.has(RESOURCE_CPU)) out.set(RESOURCE_CPU, DEFAULT_MILLI_CPU_REQUEST);
-  if (!out.has(RESOURCE_MEMORY)) out.set(RESOURCE_MEMORY, DEFAULT_MEMORY_REQUEST);
-  return out;
-}
-
 /**
  * Upstream resourcehelper.PodRequests: sum of containers, plus the sum of restartable init containers
  * (sidecars), and at least every regular init container together with the sidecars started before it;
- * then overhead. With `nonMissing`, a container lacking a cpu/memory request counts 100m / 200Mi
- * (an explicit 0 stays 0).
+ * then overhead (model/requests.ts combineRequests). With `nonMissing`, a container lacking a
+ * cpu/memory request counts 100m / 200Mi (an explicit 0 stays 0). A bad quantity is a FieldError
+ * naming its path.
  */
 export function podRequests(pod: Pod, nonMissing: boolean): Resources {
-  const reqs: Resources = new Map();
-  const containers = pod.spec.containers ?? [];
-  containers.forEach((c, i) => addInto(reqs, withDefaults(containerRequests(c, `spec.containers[${i}]`), nonMissing)));
-  const sidecars: Resources = new Map();
-  const initMax: Resources = new Map();
-  (pod.spec.initContainers ?? []).forEach((c, i) => {
-    const r = withDefaults(containerRequests(c, `spec.initContainers[${i}]`), nonMissing);
-    if (c.restartPolicy === 'Always') {
-      addInto(sidecars, r);
-      maxInto(initMax, sidecars);
-    } else {
-      const tmp = new Map(r);
-      addInto(tmp, sidecars);
-      maxInto(initMax, tmp);
-    }
-  });
-  addInto(reqs, sidecars);
-  maxInto(reqs, initMax);
-  if (pod.spec.overhead) {
-    for (const [name, v] of Object.entries(pod.spec.overhead)) {
-      reqs.set(name, (reqs.get(name) ?? 0) + amount(name, v, `spec.overhead.${name}`));
-    }
-  }
-  return reqs;
+  return combineRequests(pod.spec,
+    (c, field) => {
+      const r = containerRequests(c, field);
+      return nonMissing ? withNonZero(r) : r;
+    },
+    (list) => new Map(Object.entries(list).map(([name, v]) => [name, amount(name, v, `spec.overhead.${name}`)])));
 }
 
 /** Upstream normalizedImageName: append ":latest" when the name carries no tag. */
