@@ -3,7 +3,9 @@
 
 import type { ClusterObjects, EndpointSlice, Service } from '../k8s/types.js';
 import { EndpointSliceController } from './endpointslices/controller.js';
-import { LABEL_SERVICE_NAME } from './endpointslices/utils.js';
+import { LABEL_SERVICE_NAME, TRIGGER_TIME_ANNOTATION } from './endpointslices/utils.js';
+import { EndpointSliceCache, endpointPortKey, type EndpointInfo } from './endpoint-cache.js';
+import type { IPFamily } from './ip.js';
 import { serviceKey } from './service.js';
 
 export interface NetworkState {
@@ -68,4 +70,68 @@ export function applyStateDiff(p: ProxierState, services: readonly Service[], sl
     }
   }
   for (const [k, s] of prev) if (!seen.has(k)) p.onEndpointSliceDelete(s);
+}
+
+/**
+ * The informer side both proxiers share (upstream's ServiceChangeTracker and EndpointsChangeTracker
+ * feeding a proxier): the Services and the EndpointSlice cache as the events left them, the services
+ * touched since the last sync, and the slices' trigger times. The iptables and nftables proxiers add
+ * their own sync on top.
+ */
+export abstract class ProxierInputs {
+  protected readonly cache: EndpointSliceCache;
+  protected readonly services = new Map<string, Service>();
+  /** Services whose Service or EndpointSlices were touched since the last sync. */
+  protected readonly candidates = new Set<string>();
+  /** Trigger times (ms) of slice changes since the last sync. */
+  protected pendingTriggerMs: number[] = [];
+  protected needFullSync = true;
+
+  protected constructor(nodeName: string, family: IPFamily) {
+    this.cache = new EndpointSliceCache(nodeName, family);
+  }
+
+  onServiceUpdate(svc: Service): void {
+    const key = serviceKey(svc);
+    this.services.set(key, svc);
+    this.candidates.add(key);
+  }
+
+  onServiceDelete(svc: Service | string): void {
+    const key = typeof svc === 'string' ? svc : serviceKey(svc);
+    if (this.services.delete(key)) this.candidates.add(key);
+  }
+
+  onEndpointSliceUpdate(slice: EndpointSlice): void {
+    const key = this.cache.update(slice);
+    if (!key) return;
+    this.candidates.add(key);
+    const t = slice.metadata.annotations?.[TRIGGER_TIME_ANNOTATION];
+    const ms = t ? Date.parse(t) : NaN;
+    if (Number.isFinite(ms)) this.pendingTriggerMs.push(ms);
+  }
+
+  onEndpointSliceDelete(slice: EndpointSlice): void {
+    const key = this.cache.update(slice, true);
+    if (key) this.candidates.add(key);
+  }
+
+  /** Replaces the whole state (each --then names a complete state); only differences become changes. */
+  setState(services: readonly Service[], slices: readonly EndpointSlice[]): void {
+    applyStateDiff({
+      services: this.services, slices: () => this.cache.allSlices(),
+      onServiceUpdate: (s) => this.onServiceUpdate(s), onServiceDelete: (k) => this.onServiceDelete(k),
+      onEndpointSliceUpdate: (s) => this.onEndpointSliceUpdate(s), onEndpointSliceDelete: (s) => this.onEndpointSliceDelete(s),
+    }, services, slices);
+  }
+
+  /** Forces the next sync to be full (as after a failed restore or the iptables monitor). */
+  forceFullSync(): void {
+    this.needFullSync = true;
+  }
+
+  /** Endpoints kube-proxy uses for one service port (sorted by "ip:port"). */
+  endpointsOf(serviceKeyStr: string, portName: string, protocol = 'TCP'): readonly EndpointInfo[] {
+    return this.cache.endpoints(serviceKeyStr).get(endpointPortKey(portName, protocol)) ?? [];
+  }
 }

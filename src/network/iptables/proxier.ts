@@ -14,14 +14,13 @@
 // of the written ports straight into the payload (restore.ts) and takes the always-rewritten
 // chains from per-chunk cached text (ordered-ports.ts); nothing per rule is kept between syncs.
 
-import type { EndpointSlice, Service } from '../../k8s/types.js';
-import { EndpointSliceCache, endpointPortKey, type EndpointInfo } from '../endpoint-cache.js';
+import { endpointPortKey, type EndpointInfo } from '../endpoint-cache.js';
 import type { IPFamily } from '../ip.js';
-import { serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
+import { servicePortInfos, type ServicePortInfo } from '../service.js';
 import { OrderedPorts } from './ordered-ports.js';
 import { assemblePayload } from './restore.js';
 import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, planChains, planPort, type PortPlan, type RuleSettings } from './rules.js';
-import { applyStateDiff } from '../state.js';
+import { ProxierInputs } from '../state.js';
 
 export interface ProxierOptions {
   nodeName: string;
@@ -88,33 +87,27 @@ const NO_ENDPOINTS: readonly EndpointInfo[] = [];
 
 /** upstream proxyutil.FullSyncPeriod */
 export const FULL_SYNC_PERIOD_MS = 3600_000;
-export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+export { TRIGGER_TIME_ANNOTATION } from '../endpointslices/utils.js';
 
-export class IptablesProxier {
+export class IptablesProxier extends ProxierInputs {
   readonly settings: RuleSettings;
   readonly opts: Required<Omit<ProxierOptions, 'clusterCIDR' | 'nodeIPs'>> & { clusterCIDR?: string; nodeIPs: string[] };
-  private readonly cache: EndpointSliceCache;
-  private readonly services = new Map<string, Service>();
   /** Ports currently programmed, by service key, and in output order. */
   private readonly portsByService = new Map<string, PortState[]>();
   private readonly ordered = new OrderedPorts<PortState>();
-  /** Services whose Service or EndpointSlices were touched since the last sync. */
-  private readonly candidates = new Set<string>();
-  /** Trigger times (ms) of slice changes since the last sync. */
-  private pendingTriggerMs: number[] = [];
   private readonly staleChains = new Set<string>();
   private totalEndpoints = 0;
   private natPortRules = 0;
   private noLocalInternal = 0;
   private noLocalExternal = 0;
   private lastFullBytes = 0;
-  private needFullSync = true;
   private lastFullSyncMs = -Infinity;
   private lastCleanupMs = -Infinity;
   private clockMs = 0;
   syncCount = 0;
 
   constructor(options: ProxierOptions) {
+    super(options.nodeName, options.family ?? 'IPv4');
     this.opts = {
       nodeName: options.nodeName, nodeIPs: options.nodeIPs ?? [], clusterCIDR: options.clusterCIDR,
       masqueradeBit: options.masqueradeBit ?? 14, masqueradeAll: options.masqueradeAll ?? false,
@@ -134,53 +127,9 @@ export class IptablesProxier {
       nfacctLocalhostNodePorts: this.opts.nfacct,
       isIPv6,
     };
-    this.cache = new EndpointSliceCache(this.opts.nodeName, this.opts.family);
   }
 
-  // ---- informer-style event handlers -------------------------------------------------------
-
-  onServiceUpdate(svc: Service): void {
-    const key = serviceKey(svc);
-    this.services.set(key, svc);
-    this.candidates.add(key);
-  }
-
-  onServiceDelete(svc: Service | string): void {
-    const key = typeof svc === 'string' ? svc : serviceKey(svc);
-    if (this.services.delete(key)) this.candidates.add(key);
-  }
-
-  onEndpointSliceUpdate(slice: EndpointSlice): void {
-    const key = this.cache.update(slice);
-    if (key) {
-      this.candidates.add(key);
-      this.noteTrigger(slice);
-    }
-  }
-
-  onEndpointSliceDelete(slice: EndpointSlice): void {
-    const key = this.cache.update(slice, true);
-    if (key) this.candidates.add(key);
-  }
-
-  /** Replaces the whole state (each --then names a complete state); only differences become changes. */
-  setState(services: readonly Service[], slices: readonly EndpointSlice[]): void {
-    applyStateDiff({
-      services: this.services, slices: () => this.cache.allSlices(),
-      onServiceUpdate: (s) => this.onServiceUpdate(s), onServiceDelete: (k) => this.onServiceDelete(k),
-      onEndpointSliceUpdate: (s) => this.onEndpointSliceUpdate(s), onEndpointSliceDelete: (s) => this.onEndpointSliceDelete(s),
-    }, services, slices);
-  }
-
-  /** Forces the next sync to be full (as after a failed restore or the iptables monitor). */
-  forceFullSync(): void {
-    this.needFullSync = true;
-  }
-
-  /** Endpoints kube-proxy uses for one service port (sorted by "ip:port"). */
-  endpointsOf(serviceKeyStr: string, portName: string, protocol = 'TCP'): readonly EndpointInfo[] {
-    return this.cache.endpoints(serviceKeyStr).get(endpointPortKey(portName, protocol)) ?? [];
-  }
+  // ---- informer-style event handlers: ProxierInputs (../state.ts) ----
 
   /** Current service ports in output order (for other dataplane modes and verification). */
   servicePorts(): readonly ServicePortInfo[] {
@@ -248,12 +197,6 @@ export class IptablesProxier {
     return result;
   }
 
-  private noteTrigger(slice: EndpointSlice): void {
-    const t = slice.metadata.annotations?.[TRIGGER_TIME_ANNOTATION];
-    if (!t) return;
-    const ms = Date.parse(t);
-    if (Number.isFinite(ms)) this.pendingTriggerMs.push(ms);
-  }
 
   /** Recomputes candidate services; returns the keys of those whose ports or endpoints changed. */
   private applyChanges(): Set<string> {

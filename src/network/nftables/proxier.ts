@@ -13,17 +13,16 @@
 // Cost model: per-port output is cached (rules.ts); dispatch elements carry reference counts, so a
 // partial sync costs O(changed services), never O(all services).
 
-import type { EndpointSlice, Service } from '../../k8s/types.js';
-import { EndpointSliceCache, endpointPortKey, endpointsFingerprint, type EndpointInfo } from '../endpoint-cache.js';
+import { endpointPortKey, endpointsFingerprint } from '../endpoint-cache.js';
 import type { IPFamily } from '../ip.js';
 import { parseCidr } from '../ip.js';
-import { compareServicePorts, serviceKey, servicePortInfos, type ServicePortInfo } from '../service.js';
+import { compareServicePorts, servicePortInfos, type ServicePortInfo } from '../service.js';
 import {
   buildNftPortRules, CONTAINERS, portChainNames, type EndpointNames, type NftElement, type NftPortRules,
   type NftSettings, type PortChainNames,
 } from './rules.js';
 import { setupLines, setupRuleCount } from './setup.js';
-import { applyStateDiff } from '../state.js';
+import { ProxierInputs } from '../state.js';
 
 export interface NftProxierOptions {
   nodeName: string;
@@ -71,9 +70,8 @@ interface PortState {
 
 interface ElementEntry { value: string; refs: number }
 
-const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
-export class NftablesProxier {
+export class NftablesProxier extends ProxierInputs {
   readonly settings: NftSettings;
   readonly family: IPFamily;
   readonly nodeName: string;
@@ -81,12 +79,8 @@ export class NftablesProxier {
   private readonly nodePortIPs: string[] | undefined;
   private readonly serviceCIDRs: string;
   private readonly stepMs: number;
-  private readonly cache: EndpointSliceCache;
-  private readonly services = new Map<string, Service>();
   private readonly portsByService = new Map<string, PortState[]>();
   private readonly order: PortState[] = [];
-  private readonly candidates = new Set<string>();
-  private pendingTriggerMs: number[] = [];
   // ---- what the kernel holds, as far as this proxier knows ----
   private readonly kernelChains = new Set<string>();
   private readonly kernelSets = new Set<string>();
@@ -96,12 +90,12 @@ export class NftablesProxier {
   private noLocalInternal = 0;
   private noLocalExternal = 0;
   private baseRules = 0;
-  private needFullSync = true;
   private setupDone = false;
   private clockMs = 0;
   syncCount = 0;
 
   constructor(o: NftProxierOptions) {
+    super(o.nodeName, o.family ?? 'IPv4');
     this.family = o.family ?? 'IPv4';
     this.nodeName = o.nodeName;
     const bit = o.masqueradeBit ?? 14;
@@ -119,53 +113,9 @@ export class NftablesProxier {
     this.nodePortIPs = (o.nodePortAddresses ?? 'primary') === 'primary' && nodeIPs.length ? nodeIPs : undefined;
     this.serviceCIDRs = (o.serviceCIDRs ?? []).map((c) => parseCidr(c)).filter((c) => c && c.family === this.family).map((c) => c!.text).join(',');
     this.stepMs = o.syncStepMs ?? 2000;
-    this.cache = new EndpointSliceCache(o.nodeName, this.family);
   }
 
-  // ---- informer-style event handlers -------------------------------------------------------
-
-  onServiceUpdate(svc: Service): void {
-    const key = serviceKey(svc);
-    this.services.set(key, svc);
-    this.candidates.add(key);
-  }
-
-  onServiceDelete(svc: Service | string): void {
-    const key = typeof svc === 'string' ? svc : serviceKey(svc);
-    if (this.services.delete(key)) this.candidates.add(key);
-  }
-
-  onEndpointSliceUpdate(slice: EndpointSlice): void {
-    const key = this.cache.update(slice);
-    if (!key) return;
-    this.candidates.add(key);
-    const t = slice.metadata.annotations?.[TRIGGER_TIME_ANNOTATION];
-    const ms = t ? Date.parse(t) : NaN;
-    if (Number.isFinite(ms)) this.pendingTriggerMs.push(ms);
-  }
-
-  onEndpointSliceDelete(slice: EndpointSlice): void {
-    const key = this.cache.update(slice, true);
-    if (key) this.candidates.add(key);
-  }
-
-  /** Replaces the whole state (each --then names a complete state); only differences become changes. */
-  setState(services: readonly Service[], slices: readonly EndpointSlice[]): void {
-    applyStateDiff({
-      services: this.services, slices: () => this.cache.allSlices(),
-      onServiceUpdate: (s) => this.onServiceUpdate(s), onServiceDelete: (k) => this.onServiceDelete(k),
-      onEndpointSliceUpdate: (s) => this.onEndpointSliceUpdate(s), onEndpointSliceDelete: (s) => this.onEndpointSliceDelete(s),
-    }, services, slices);
-  }
-
-  forceFullSync(): void {
-    this.needFullSync = true;
-  }
-
-  /** Endpoints of one service port, sorted by "ip:port". */
-  endpointsOf(key: string, portName: string, protocol = 'TCP'): readonly EndpointInfo[] {
-    return this.cache.endpoints(key).get(endpointPortKey(portName, protocol)) ?? [];
-  }
+  // ---- informer-style event handlers: ProxierInputs (../state.ts) ----
 
   servicePorts(): readonly ServicePortInfo[] {
     return this.order.map((p) => p.info);
