@@ -452,7 +452,7 @@ export class FastScheduler implements CycleBackend {
           this.cycleCustom = null;
           dyn.affinityFilter = false;
           if (this.failures.size > 0) this.failures.clear();
-          const n = this.scheduleSharded(sp, runner!, key, ctx);
+          const n = this.scheduleSharded(sp, runner!, key, ctx, rt, pod, spec);
           if (n !== null) return { node: n, plugins: NO_PLUGINS, potential: 0 };
           // No feasible node: the general path below collects the reasons.
         }
@@ -515,7 +515,7 @@ export class FastScheduler implements CycleBackend {
     if (runner) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
-        const node = this.scheduleSharded(sp, runner, key, ctx);
+        const node = this.scheduleSharded(sp, runner, key, ctx, rt, pod, spec);
         if (node !== null) return { node, plugins: [], potential: 0 };
         // No feasible node: the single-thread path below states the reasons.
       }
@@ -791,7 +791,7 @@ export class FastScheduler implements CycleBackend {
    * The host is then the k-th node reaching the max total in visiting order, as selectHostIn picks
    * it. Returns the chosen row, or null when no node is feasible.
    */
-  private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext): number | null {
+  private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext, rt: ProfileRuntime, pod: Pod, spec: PodSpec): number | null {
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
     // The job posted ahead for this pod (see speculate) counts only if nothing it read has changed since.
     const ahead = this.ahead;
@@ -848,12 +848,16 @@ export class FastScheduler implements CycleBackend {
         const r = c * RESULT_STRIDE;
         if (results[r + R_FEASIBLE] === 0 || results[r + R_MAX] !== max) continue;
         const from = shards.chunkStart(c);
+        const to = c + 1 < chunks ? shards.chunkStart(c + 1) : len;
+        if (to <= lo || from >= hi) continue;
         const end = from + results[r + R_TIES]!;
-        const a = lowerBound(tiePos, from, end, lo);
-        const b = lowerBound(tiePos, a, end, hi);
+        // Only the chunk the segment boundary cuts needs a search; the others lie wholly in or out.
+        const inside = from >= lo && to <= hi;
+        const a = inside ? from : lowerBound(tiePos, from, end, lo);
+        const b = inside ? end : lowerBound(tiePos, a, end, hi);
         if (k < b - a) {
           const node = this.order[tiePos[a + k]!]!;
-          if (shards.post && shards.workers > 1 && ctx.next) this.speculate(node, key, ctx.next());
+          if (shards.post && shards.workers > 1 && ctx.next) this.speculate(node, key, ctx.next(), { rt, pod, spec, sp });
           return node;
         }
         k -= b - a;
@@ -870,25 +874,33 @@ export class FastScheduler implements CycleBackend {
    * pod's attempt comes, scheduleSharded uses the job only if the pod, its plan, the node order and
    * every node (the change log's count) are as they were when it was posted; else it is discarded.
    */
-  private speculate(node: number, key: string, next: PodRef | undefined): void {
+  private speculate(node: number, key: string, next: PodRef | undefined, cur: { rt: ProfileRuntime; pod: Pod; spec: PodSpec; sp: ShardPlan }): void {
     if (!next || next.key === key || this.mayHaveNominations || this.nodesDirty) return;
     const p = this.podRows.get(key);
     if (p === undefined) return;
-    const profile = profileFor(this.config, next.pod.spec.schedulerName);
-    if (!profile) return;
-    const rt = this.runtime(profile);
-    if (rt.custom !== null) return;
     const known = this.podRows.get(next.key);
     const pod = known !== undefined ? this.podObjects[known]! : next.pod;
-    const plan = this.plan(rt, pod, known !== undefined ? this.specOf[known]! : this.canonical(pod));
-    if (plan.preFilterReject !== undefined || (pod.spec.schedulingGates?.length ?? 0) > 0) return;
-    const dyn = this.dynamic(rt, pod, plan);
-    if (dyn.spreadF || dyn.spreadS || dyn.affinity || this.totalsCache(rt, plan) !== null) return;
-    const all = this.order.length;
-    const runner = this.shardRunner(plan, numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, all), all);
-    if (runner !== this.shards || !runner.post) return;
-    const sp = this.shardPlan(rt, plan);
-    if (!sp) return;
+    const spec = known !== undefined ? this.specOf[known]! : this.canonical(pod);
+    let sp: ShardPlan | null = cur.sp;
+    const runner = this.shards;
+    // A pod like this one (a controller's next replica): its cycle takes the same path, and the
+    // checks below would all answer as they did for this pod. This runs while the workers wait.
+    const like = spec === cur.spec && pod.spec.schedulerName === cur.pod.spec.schedulerName
+      && pod.metadata.namespace === cur.pod.metadata.namespace && pod.metadata.ownerReferences === cur.pod.metadata.ownerReferences;
+    if (!like) {
+      const profile = profileFor(this.config, pod.spec.schedulerName);
+      if (!profile) return;
+      const rt = this.runtime(profile);
+      if (rt.custom !== null) return;
+      const plan = this.plan(rt, pod, spec);
+      if (plan.preFilterReject !== undefined || (pod.spec.schedulingGates?.length ?? 0) > 0) return;
+      const dyn = this.dynamic(rt, pod, plan);
+      if (dyn.spreadF || dyn.spreadS || dyn.affinity || this.totalsCache(rt, plan) !== null) return;
+      const all = this.order.length;
+      if (this.shardRunner(plan, numFeasibleNodesToFind(rt.profile.percentageOfNodesToScore, all), all) !== runner) return;
+      sp = this.shardPlan(rt, plan);
+    }
+    if (!sp || !runner || !runner.post) return;
     this.account(p, node, 1);
     this.prebound = { key, node };
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
