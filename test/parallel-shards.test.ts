@@ -11,6 +11,7 @@ import { ReferenceEngine } from '../src/scheduler/reference/scheduler.js';
 import { ShardPool } from '../src/parallel/pool.js';
 import { buildTables } from '../src/model/cluster.js';
 import { RunFailure } from '../src/k8s/errors.js';
+import * as L from '../src/parallel/layout.js';
 
 function cluster(seed: number, nodes: number, pods: number): ClusterObjects {
   const rng = createRng(`shards-${seed}`);
@@ -120,3 +121,11 @@ test('a worker that dies between jobs fails the run once its heartbeat stops whi
   }
 });
 
+
+test('control block: named slots are distinct and every worker (1..MAX_WORKERS) has a heartbeat slot inside it', () => {
+  const named = [L.C_SEQ, L.C_CMD, L.C_PLAN, L.C_DONE, L.C_READY, L.C_TABLE, L.C_ERROR, L.C_FAULT, L.C_MAX_AFFINITY, L.C_MAX_TAINT,
+    L.C_SLEEPERS, L.C_MAIN_SLEEPING, L.C_CHUNKS, L.C_NEXT_CHUNK, L.C_CHUNKS_DONE, L.C_JOB_TAG, L.C_MESSAGES];
+  assert.equal(new Set(named).size, named.length);
+  for (const s of named) assert.ok(s < L.C_HEARTBEAT + 1, `slot ${s} overlaps the heartbeats`);
+  assert.ok(L.C_HEARTBEAT + L.MAX_WORKERS < L.CONTROL_WORDS);
+});

@@ -13,6 +13,7 @@
 //   C_SLEEPERS, C_MAIN_SLEEPING  who sleeps on a futex (the others spin): Atomics.notify only for them
 //   C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG  the job's positions come in chunks of
 //             SHARD_CHUNK; threads claim the next with a compare-exchange and count the ones they finish
+//   C_MESSAGES  messages posted to the workers' ports (a worker drains its port only when it moved)
 //   C_HEARTBEAT + w  commands seen by worker w (the main thread notices a worker that stopped)
 // ties: Int32Array over node positions (positions in the scheduler's node order, not table rows):
 //   the thread that takes chunk c writes the positions of its nodes that reach the chunk's max total
@@ -46,11 +47,13 @@ export const C_NEXT_CHUNK = 13;
 export const C_CHUNKS_DONE = 14;
 /** The current job's tag (15 bits). */
 export const C_JOB_TAG = 15;
-/** Per worker w, C_HEARTBEAT + w counts the commands it has seen (liveness). */
-export const C_HEARTBEAT = 16;
+/** Messages posted to the workers' ports so far: a worker reads its port only when this moved. */
+export const C_MESSAGES = 16;
+/** Per worker w (1..MAX_WORKERS), C_HEARTBEAT + w counts the commands it has seen (liveness). */
+export const C_HEARTBEAT = 17;
 /** Most worker threads a pool can have (CONTROL_WORDS holds their heartbeats). */
 export const MAX_WORKERS = 64;
-export const CONTROL_WORDS = 16 + 64;
+export const CONTROL_WORDS = C_HEARTBEAT + MAX_WORKERS + 1;
 
 export const CMD_JOB = 1;
 export const CMD_STOP = 2;

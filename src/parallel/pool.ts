@@ -18,7 +18,7 @@ function chunkSlots(n: number): number {
   return Math.max(1, Math.ceil(n / SHARD_CHUNK));
 }
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG, C_HEARTBEAT, MAX_WORKERS, C_TABLE, claimChunks, chunkWord, MAX_CHUNKS, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS, C_NEXT_CHUNK, C_CHUNKS_DONE, C_JOB_TAG, C_HEARTBEAT, C_MESSAGES, MAX_WORKERS, C_TABLE, claimChunks, chunkWord, MAX_CHUNKS, CMD_FAULT, CMD_JOB, CMD_STOP, FAULT_EXIT, FAULT_THROW, CONTROL_WORDS, RESULT_STRIDE, type ShardPlan, type ShardTask,
 } from './layout.js';
 
 /** A shard that has not answered for this long is taken as dead. */
@@ -133,7 +133,13 @@ export class ShardPool implements ShardRunner {
     this.sourceOrder = order;
     if (this.ties.length < n) this.ties = new Int32Array(new SharedArrayBuffer(n * 4));
     if (this.results.length < chunkSlots(n) * RESULT_STRIDE) this.results = new Float64Array(new SharedArrayBuffer(chunkSlots(n) * RESULT_STRIDE * 8));
-    for (const p of this.ports) p.postMessage({ order: shared, ties: this.ties, results: this.results });
+    this.broadcast({ order: shared, ties: this.ties, results: this.results });
+  }
+
+  /** Posts a message to every worker's port; they read it before their next job. */
+  private broadcast(msg: object): void {
+    for (const p of this.ports) p.postMessage(msg);
+    Atomics.add(this.control, C_MESSAGES, 1);
   }
 
   /** Runs one pod's Filter+Score on every shard; synchronous. Throws RunFailure if a shard fails or dies. */
@@ -164,17 +170,17 @@ export class ShardPool implements ShardRunner {
       // New per-node change counters (the node set changed): every memo starts afresh.
       this.nodeVersion = nodeVersion;
       this.caches.clear();
-      for (const p of this.ports) p.postMessage({ nodeVersion });
+      this.broadcast({ nodeVersion });
     }
     if (nodes.buffer !== this.sentBuffer) {
       // A reallocated (or another) node table: every worker wraps the new buffer before the job.
       this.sentBuffer = nodes.buffer;
       this.generation++;
-      for (const p of this.ports) p.postMessage({ nodeBuffer: nodes.buffer, generation: this.generation });
+      this.broadcast({ nodeBuffer: nodes.buffer, generation: this.generation });
       Atomics.store(this.control, C_TABLE, this.generation);
     }
     if (!this.sentPlans.has(plan.id)) {
-      for (const p of this.ports) p.postMessage({ plan });
+      this.broadcast({ plan });
       this.sentPlans.add(plan.id);
     }
     // One memo per plan, shared by all threads: a chunk may go to any thread from job to job.
@@ -182,7 +188,7 @@ export class ShardPool implements ShardRunner {
     if (!cache) {
       this.caches.set(plan.id, (cache = newShardCache(nodeVersion, true)));
       const { version, feasible, total } = cache;
-      for (const p of this.ports) p.postMessage({ memo: { id: plan.id, version, feasible, total } });
+      this.broadcast({ memo: { id: plan.id, version, feasible, total } });
     }
     const c = this.control;
     const n = this.order.length;

@@ -7,7 +7,7 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { newInterners } from '../model/intern.js';
 import { NodeTable } from '../model/tables.js';
 import {
-  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS_DONE, C_HEARTBEAT, C_JOB_TAG, C_TABLE, claimChunks, CMD_FAULT, CMD_STOP, FAULT_EXIT, RESULT_STRIDE, SHARD_CHUNK,
+  C_CMD, C_DONE, C_ERROR, C_FAULT, C_MAIN_SLEEPING, C_MAX_AFFINITY, C_MAX_TAINT, C_PLAN, C_READY, C_SEQ, C_SLEEPERS, C_CHUNKS_DONE, C_HEARTBEAT, C_JOB_TAG, C_MESSAGES, C_TABLE, claimChunks, CMD_FAULT, CMD_STOP, FAULT_EXIT, RESULT_STRIDE, SHARD_CHUNK,
   type ShardPlan, type ShardTask,
 } from './layout.js';
 import { scoreShard, type ShardCache } from '../scheduler/fast/shard.js';
@@ -75,6 +75,7 @@ export default async function runShard(task: ShardTask): Promise<number> {
     }
   };
   const claim = new Int32Array(1);
+  let drained = -1;
   let seq = Atomics.load(control, C_SEQ);
   Atomics.add(control, C_READY, 1);
   Atomics.notify(control, C_READY);
@@ -95,7 +96,12 @@ export default async function runShard(task: ShardTask): Promise<number> {
         if (Atomics.load(control, C_FAULT) === FAULT_EXIT) process.exit(3);
         throw new Error(`injected fault in shard ${workerIndex}`);
       }
-      drain();
+      // The port only when the main thread posted something (a port read costs more than a job's setup).
+      const posted = Atomics.load(control, C_MESSAGES);
+      if (posted !== drained) {
+        drained = posted;
+        drain();
+      }
       if (Atomics.load(control, C_TABLE) !== generation) throw new Error(`shard ${workerIndex}: node table generation ${Atomics.load(control, C_TABLE)} not received`);
       const plan = plans.get(Atomics.load(control, C_PLAN));
       if (!plan) throw new Error(`shard ${workerIndex}: plan ${Atomics.load(control, C_PLAN)} not received`);
