@@ -1,6 +1,7 @@
 // Controller expansion: the pods (and ReplicaSets) the Deployment, ReplicaSet, StatefulSet, DaemonSet
 // and Job controllers would create, named and labelled as upstream names and labels them.
 
+import { tolerationsTolerateTaint } from '../src/k8s/match.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildObjects } from '../src/k8s/load.js';
@@ -200,6 +201,26 @@ test('DaemonSet: nodeSelector and required node affinity choose the nodes; the a
   // Nodes listed after the DaemonSet count too.
   const after = build([daemonSet(), ...nodes]);
   assert.equal(after.pods.length, 3);
+});
+
+test('DaemonSet: node affinity with upstream semantics (int64 Gt, Exists; no required terms is a field error)', () => {
+  const nodes = [node('big', { gen: '9007199254740993' }), node('edge', { gen: '9007199254740992' }), node('none')];
+  const required = (terms: object[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } });
+  // Gt compares int64s: 2^53 + 1 > 2^53, which float parsing would call equal.
+  const gt = build([...nodes, daemonSet({ affinity: required([{ matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['9007199254740992'] }] }]) })]);
+  assert.deepEqual(daemonNodes(gt), ['big']);
+  const exists = build([...nodes, daemonSet({ affinity: required([{ matchExpressions: [{ key: 'gen', operator: 'Exists' }] }]) })]);
+  assert.deepEqual(daemonNodes(exists), ['big', 'edge']);
+  // Required node affinity with no terms is invalid input (upstream validation), named by its field.
+  assert.throws(() => build([...nodes, daemonSet({ affinity: required([]) })]), /nodeSelectorTerms: Required value: must have at least one node selector term/);
+});
+
+test('tolerations: operator "" is Equal, as v1 ToleratesTaint reads it', () => {
+  const taint = { key: 'k', value: 'v', effect: 'NoSchedule' as const };
+  assert.equal(tolerationsTolerateTaint([{ key: 'k', operator: '' as 'Equal', value: 'v' }], taint), true);
+  assert.equal(tolerationsTolerateTaint([{ key: 'k', operator: '' as 'Equal', value: 'w' }], taint), false);
+  assert.equal(tolerationsTolerateTaint([{ key: 'k', operator: 'Exists' }], taint), true);
+  assert.equal(tolerationsTolerateTaint([{ operator: 'Exists', effect: 'NoExecute' }], taint), false);
 });
 
 const job = (spec: object) => ({

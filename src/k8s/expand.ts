@@ -18,7 +18,8 @@ import { createRng, K8S_NAME_ALPHABET } from '../model/rng.js';
 import type {
   DaemonSet, Deployment, GenericObject, Job, Node, NodeSelectorTerm, Pod, PodSpec, ReplicaSet, StatefulSet, Taint, Toleration,
 } from './types.js';
-import { matchNodeSelectorTermsObject, tolerationsTolerateTaint } from './match.js';
+import { tolerationsTolerateTaint } from './match.js';
+import { requiredNodeAffinityMatches } from '../model/selector.js';
 
 export function fnv32a(s: string): number {
   let h = 0x811c9dc5;
@@ -224,10 +225,7 @@ function daemonTolerations(spec: PodSpec): Toleration[] {
 
 /** The controller's predicate: node selector, required node affinity, and NoSchedule/NoExecute taints. */
 function daemonShouldRun(spec: PodSpec, tolerations: Toleration[], node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const req = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (req && !matchNodeSelectorTermsObject(req.nodeSelectorTerms, labels, node.metadata.name)) return false;
+  if (!requiredNodeAffinityMatches(spec, { labels: node.metadata.labels, name: node.metadata.name })) return false;
   for (const t of (node.spec?.taints ?? []) as Taint[]) {
     if (t.effect === 'PreferNoSchedule') continue;
     if (!tolerationsTolerateTaint(tolerations, t)) return false;

@@ -26,7 +26,7 @@
 // without adding to it. A key or value never interned gets NO_ID and can never match, so compile after
 // the rows the selector will see have been interned (or recompile when new strings appear).
 
-import type { LabelSelector, LabelSelectorRequirement, NodeSelectorRequirement, NodeSelectorTerm, PreferredSchedulingTerm } from '../k8s/types.js';
+import type { LabelSelector, LabelSelectorRequirement, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, PreferredSchedulingTerm } from '../k8s/types.js';
 import { labelValue as labelValueErrors, qualifiedName as qualifiedNameErrors } from '../k8s/validation.js';
 import { Bitset } from './bitset.js';
 import { NO_ID, type Interner } from './intern.js';
@@ -429,7 +429,8 @@ function fillPrefix(words: Uint32Array, count: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Object form, for the reference scheduler: the same rules over plain label maps.
+// Object form, over plain label maps: the reference scheduler, controller expansion (DaemonSets) and
+// the final-state validator use these; the compiled form above must agree with them (tests).
 
 export interface NodeLabelsAndName {
   name?: string;
@@ -500,6 +501,16 @@ export function matchNodeSelectorTerm(term: NodeSelectorTerm, node: NodeLabelsAn
 export function matchNodeSelectorTerms(terms: readonly NodeSelectorTerm[] | null | undefined, node: NodeLabelsAndName): boolean {
   for (const t of terms ?? []) if (matchNodeSelectorTerm(t, node)) return true;
   return false;
+}
+
+/**
+ * Upstream nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): the pod's nodeSelector (every pair
+ * present and equal) and, when set, its required node affinity (terms ORed; no terms matches nothing).
+ */
+export function requiredNodeAffinityMatches(spec: Pick<PodSpec, 'nodeSelector' | 'affinity'>, node: NodeLabelsAndName): boolean {
+  if (!matchLabelSet(spec.nodeSelector, node.labels)) return false;
+  const req = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !req || matchNodeSelectorTerms(req.nodeSelectorTerms, node);
 }
 
 /** Sum of weights of matching preferred terms (weight 0 terms skipped). */

@@ -11,7 +11,7 @@
 // Pods of the input that were already bound count like the others.
 
 import type { KubeObject, LabelSelector, Namespace, Node, Pod, PodAffinityTerm, TopologySpreadConstraint } from '../k8s/types.js';
-import { matchNodeSelectorTermsObject } from '../k8s/match.js';
+import { requiredNodeAffinityMatches } from '../model/selector.js';
 import { matchLabelSelector } from '../model/selector.js';
 import { nodeAllocatable, podRequests, tolerationsTolerateTaint } from '../scheduler/podinfo.js';
 
@@ -91,11 +91,7 @@ function checkNode(node: Node, pods: Pod[], out: Violation[]): void {
 }
 
 function nodeAffinityMatches(p: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(p.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const req = p.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (req && !matchNodeSelectorTermsObject(req.nodeSelectorTerms ?? [], labels, node.metadata.name)) return false;
-  return true;
+  return requiredNodeAffinityMatches(p.spec, { labels: node.metadata.labels, name: node.metadata.name });
 }
 
 function checkSpread(state: StateInput, nodes: Map<string, Node>, byNode: Map<string, Pod[]>, out: Violation[]): void {

@@ -7,6 +7,7 @@
 
 import { FieldError } from '../k8s/errors.js';
 import type { Container, Node, Pod, PodSpec, PriorityClass, ResourceList, Taint, Toleration } from '../k8s/types.js';
+import { tolerationToleratesTaint, tolerationsTolerateTaint } from '../k8s/match.js';
 import { QuantityError, resourceAmount } from '../model/quantity.js';
 import { combineRequests, withNonZero } from '../model/requests.js';
 
@@ -158,25 +159,8 @@ export function nodeAllocatable(node: Node): Resources {
 
 // ---- taints and tolerations ----
 
-/** Upstream Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-export function tolerationsTolerateTaint(ts: readonly Toleration[], taint: Taint): boolean {
-  for (const t of ts) if (toleratesTaint(t, taint)) return true;
-  return false;
-}
+/** Upstream Toleration.ToleratesTaint (one definition, in k8s/match.ts, for every caller). */
+export { tolerationToleratesTaint as toleratesTaint, tolerationsTolerateTaint };
 
 /** First taint (node order) passing `filter` that no toleration tolerates (upstream FindMatchingUntoleratedTaint). */
 export function findUntoleratedTaint(taints: readonly Taint[], ts: readonly Toleration[], filter: (t: Taint) => boolean): Taint | undefined {

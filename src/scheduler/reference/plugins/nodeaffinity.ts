@@ -2,13 +2,13 @@
 // PreFilter narrows to node names when every required term pins metadata.name with In;
 // Score = sum of weights of matching preferred terms (pod's and added), normalized to 0..100.
 
-import type { NodeSelector, PreferredSchedulingTerm } from '../../../k8s/types.js';
+import type { NodeSelector } from '../../../k8s/types.js';
 import type { NodeAffinityArgs } from '../../config.js';
 import { nodeNamePins, type PodInfo } from '../../podinfo.js';
 import type { NodeInfo } from '../nodeinfo.js';
 import { type Plugin, defaultNormalizeScore, skip, success, unresolvable } from '../framework.js';
 import { MAX_NODE_SCORE } from '../../sampling.js';
-import { matchNodeSelectorTerm, matchNodeSelectorTerms } from './nodeselector.js';
+import { matchNodeSelectorTerms, requiredNodeAffinityMatches, scorePreferredSchedulingTerms } from '../../../model/selector.js';
 
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
@@ -20,20 +20,7 @@ function requiredOf(pod: PodInfo): NodeSelector | undefined {
 
 /** Upstream GetRequiredNodeAffinity(pod).Match(node). */
 export function podMatchesNodeSelectorAndAffinity(pod: PodInfo, node: NodeInfo): boolean {
-  const sel = pod.pod.spec.nodeSelector;
-  if (sel) for (const [k, v] of Object.entries(sel)) if (node.labels[k] !== v) return false;
-  const req = requiredOf(pod);
-  if (req) return matchNodeSelectorTerms(req.nodeSelectorTerms ?? [], node.labels, node.name);
-  return true;
-}
-
-function preferredScore(terms: readonly PreferredSchedulingTerm[], node: NodeInfo): number {
-  let s = 0;
-  for (const t of terms) {
-    if (!t.weight) continue;
-    if (matchNodeSelectorTerm(t.preference, node.labels, node.name)) s += t.weight;
-  }
-  return s;
+  return requiredNodeAffinityMatches(pod.pod.spec, node);
 }
 
 export const newNodeAffinity = (rawArgs: unknown): Plugin => {
@@ -52,7 +39,7 @@ export const newNodeAffinity = (rawArgs: unknown): Plugin => {
       return pins.names ? { nodeNames: pins.names, status: success() } : { status: success() };
     },
     filter: (_s, pod, node) => {
-      if (addedRequired && !matchNodeSelectorTerms(addedRequired.nodeSelectorTerms ?? [], node.labels, node.name)) {
+      if (addedRequired && !matchNodeSelectorTerms(addedRequired.nodeSelectorTerms, node)) {
         return unresolvable(ERR_REASON_ENFORCED);
       }
       return podMatchesNodeSelectorAndAffinity(pod, node) ? success() : unresolvable(ERR_REASON_POD);
@@ -63,7 +50,7 @@ export const newNodeAffinity = (rawArgs: unknown): Plugin => {
     },
     score: (_s, pod, node) => {
       const pref = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-      return preferredScore(addedPreferred, node) + preferredScore(pref, node);
+      return scorePreferredSchedulingTerms(addedPreferred, node) + scorePreferredSchedulingTerms(pref, node);
     },
     normalizeScore: (_s, _p, scores) => defaultNormalizeScore(MAX_NODE_SCORE, false, scores),
   };
