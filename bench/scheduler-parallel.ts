@@ -1,5 +1,6 @@
 // Issue 5 bench: percentageOfNodesToScore 100 on 5,000 nodes — one thread against shard workers.
-// Usage: node dist/bench/scheduler-parallel.js [nodes] [pods] [runs] [default|preferred]
+// Usage: node dist/bench/scheduler-parallel.js [nodes] [pods] [runs] [default|preferred] [--threads-from N]
+//  --threads-from N: shard from N nodes instead of PARALLEL_MIN_NODES (0: always), to see where threads pay.
 //  - preferred (the default): pods with a preferred NodeAffinity term on a label a third of the nodes
 //    carry. Their NodeAffinity score is normalised over the feasible set, so no per-plan totals cache
 //    applies and every cycle filters and scores every node: the cycles the shard workers take.
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(`dataset: ${nodes} default nodes, ${pods} ${process.argv[5] ?? 'preferred'} pods, percentageOfNodesToScore 100, seed 1`);
   const kind = process.argv[5] ?? 'preferred';
+  const at = process.argv.indexOf('--threads-from');
+  const threadsFrom = at > 0 ? Number(process.argv[at + 1]) : undefined;
   if (kind !== 'default' && kind !== 'preferred') throw new Error(`pods must be default or preferred, got ${kind}`);
   const cluster = basicCluster(nodes, pods);
   if (kind === 'preferred') {
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   for (let r = -1; r < runs; r++) {
     for (const workers of [0, 1, 2]) {
       const tables = buildTables(cluster);
-      const engine = new FastEngine(tables, pools.get(workers));
+      const engine = new FastEngine(tables, pools.get(workers), threadsFrom);
       const t0 = process.hrtime.bigint();
       const out = engine.schedule(cluster, { config, seed: 1 });
       const s = Number(process.hrtime.bigint() - t0) / 1e9;

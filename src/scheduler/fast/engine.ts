@@ -1446,10 +1446,12 @@ export class FastEngine implements Engine {
   /** Set after schedule(): how many cycles ran on the shard workers, and how many of them used a job posted ahead. */
   lastShardedCycles = 0;
   lastAheadUsed = 0;
-  constructor(private readonly tables?: ClusterTables, private readonly shards?: ShardRunner) {}
+  /** `parallelMinNodes` overrides PARALLEL_MIN_NODES (benches measuring where threads pay off). */
+  constructor(private readonly tables?: ClusterTables, private readonly shards?: ShardRunner, private readonly parallelMinNodes?: number) {}
 
   schedule(cluster: ClusterObjects, options: ScheduleOptions): ScheduleOutcome {
     const sched = new FastScheduler(cluster, options, this.tables, this.shards);
+    if (this.parallelMinNodes !== undefined) sched.parallelMinNodes = this.parallelMinNodes;
     const priorityOf = (pod: Pod): number => {
       try {
         return podPriority(pod, cluster.priorityClasses);
