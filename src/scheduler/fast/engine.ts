@@ -452,7 +452,7 @@ export class FastScheduler implements CycleBackend {
           this.cycleCustom = null;
           dyn.affinityFilter = false;
           if (this.failures.size > 0) this.failures.clear();
-          const n = this.scheduleSharded(sp, runner!, key, ctx, rt, pod, spec);
+          const n = this.scheduleSharded(sp, runner!, key, ctx, pod, spec);
           if (n !== null) return { node: n, plugins: NO_PLUGINS, potential: 0 };
           // No feasible node: the general path below collects the reasons.
         }
@@ -515,7 +515,7 @@ export class FastScheduler implements CycleBackend {
     if (runner) {
       const sp = this.shardPlan(rt, plan);
       if (sp) {
-        const node = this.scheduleSharded(sp, runner, key, ctx, rt, pod, spec);
+        const node = this.scheduleSharded(sp, runner, key, ctx, pod, spec);
         if (node !== null) return { node, plugins: [], potential: 0 };
         // No feasible node: the single-thread path below states the reasons.
       }
@@ -791,7 +791,7 @@ export class FastScheduler implements CycleBackend {
    * The host is then the k-th node reaching the max total in visiting order, as selectHostIn picks
    * it. Returns the chosen row, or null when no node is feasible.
    */
-  private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext, rt: ProfileRuntime, pod: Pod, spec: PodSpec): number | null {
+  private scheduleSharded(sp: ShardPlan, shards: ShardRunner, key: string, ctx: AttemptContext, pod: Pod, spec: PodSpec): number | null {
     const guess = this.shardMaxima.get(sp) ?? [0, 0];
     // The job posted ahead for this pod (see speculate) counts only if nothing it read has changed since.
     const ahead = this.ahead;
@@ -857,7 +857,7 @@ export class FastScheduler implements CycleBackend {
         const b = inside ? end : lowerBound(tiePos, a, end, hi);
         if (k < b - a) {
           const node = this.order[tiePos[a + k]!]!;
-          if (shards.post && shards.workers > 1 && ctx.next) this.speculate(node, key, ctx.next(), { rt, pod, spec, sp });
+          if (shards.post && shards.workers > 1 && ctx.next) this.speculate(node, key, ctx.next(), { pod, spec, sp });
           return node;
         }
         k -= b - a;
@@ -874,7 +874,7 @@ export class FastScheduler implements CycleBackend {
    * pod's attempt comes, scheduleSharded uses the job only if the pod, its plan, the node order and
    * every node (the change log's count) are as they were when it was posted; else it is discarded.
    */
-  private speculate(node: number, key: string, next: PodRef | undefined, cur: { rt: ProfileRuntime; pod: Pod; spec: PodSpec; sp: ShardPlan }): void {
+  private speculate(node: number, key: string, next: PodRef | undefined, cur: { pod: Pod; spec: PodSpec; sp: ShardPlan }): void {
     if (!next || next.key === key || this.mayHaveNominations || this.nodesDirty) return;
     const p = this.podRows.get(key);
     if (p === undefined) return;
