@@ -51,10 +51,12 @@ test('placement quality of a hand-made state', () => {
 test('compare on the example workload: three profiles, metrics present and plausible, plugins visible', async () => {
   const r = await compareProfiles({
     workload: `${EX}workload.yaml`, profiles: [`${EX}profile-default.yaml`, `${EX}profile-gpu-binpack.yaml`, `${EX}profile-rack-filter.yaml`],
-    plugins: ['examples/gpu-binpack.mjs', 'examples/rack-filter.mjs'], seed: 1, engine: 'fast',
+    plugins: ['examples/gpu-binpack.mjs', 'examples/rack-filter.mjs'], seed: 1, engine: 'fast', warmup: true,
   });
   assert.ok(validateResults(r).ok, JSON.stringify(validateResults(r)));
   const c = r.compare[0]!;
+  // Every profile measured after its own warm-up, so none meets code the others warmed.
+  for (const p of c.profiles) assert.equal((p.run as { warmup?: boolean }).warmup, true, p.profile);
   assert.equal(`${c.testCase}/${c.workload}`, 'PluginsDemo/small');
   assert.deepEqual(c.profiles.map((p) => p.profile), ['profile-default', 'profile-gpu-binpack', 'profile-rack-filter']);
   const [def, gpu, rack] = c.profiles.map((p) => p.figures);

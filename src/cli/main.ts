@@ -111,6 +111,7 @@ export function buildProgram(onRun: (h: Handler, args: string[], opts: Record<st
     .option('--plugin <module>', 'custom plugin module (repeatable)', collect, [])
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--scale <f>', 'multiply every count parameter', num('--scale'))
+    .option('--no-warmup', 'do not run the workload scaled down first under each profile to warm the JIT up')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'html']).default('table'))
     .option('--out <dir>', 'report directory'), lazy('compare'));
 

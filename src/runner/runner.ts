@@ -225,17 +225,22 @@ function warmUp(tc: TestCase, w: Workload, params: Record<string, ParamValue>, o
   }
 }
 
+/** One workload planned by planRuns: its warm-up passes first when `opts.warmup`, then the measured run. */
+export function runPlanned(p: ReturnType<typeof planRuns>[number], opts: RunOptions, templates: TemplateCache): WorkloadResult {
+  let warmed = false;
+  if (opts.warmup === true) for (let pass = 0; pass < WARMUP_PASSES; pass++) warmed = warmUp(p.tc, p.w, p.params, opts, templates);
+  const r = runWorkload(p.tc, p.w, p.params, p.ops, opts, templates);
+  if (opts.warmup === true) r.warmup = warmed;
+  return r;
+}
+
 export function runWorkloadFile(file: string, opts: RunOptions): WorkloadResult[] {
-  const plan = planRuns(file, opts);
   const templates = new TemplateCache();
   const results: WorkloadResult[] = [];
-  for (const { tc, w, params, ops } of plan) {
-    opts.log?.(`running ${tc.name}/${w.name} ${JSON.stringify(params)} on the ${opts.engine} engine`);
-    let warmed = false;
-    if (opts.warmup === true) for (let pass = 0; pass < WARMUP_PASSES; pass++) warmed = warmUp(tc, w, params, opts, templates);
-    const r = runWorkload(tc, w, params, ops, opts, templates);
-    if (opts.warmup === true) r.warmup = warmed;
-    for (const m of r.warnings) opts.warn?.(`${tc.name}/${w.name}: ${m}`);
+  for (const p of planRuns(file, opts)) {
+    opts.log?.(`running ${p.tc.name}/${p.w.name} ${JSON.stringify(p.params)} on the ${opts.engine} engine`);
+    const r = runPlanned(p, opts, templates);
+    for (const m of r.warnings) opts.warn?.(`${p.tc.name}/${p.w.name}: ${m}`);
     results.push(r);
   }
   return results;

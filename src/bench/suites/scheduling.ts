@@ -5,7 +5,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { planRuns, runWorkload } from '../../runner/runner.js';
+import { planRuns, runPlanned } from '../../runner/runner.js';
 import { TemplateCache } from '../../runner/templates.js';
 import type { BenchContext, CaseDef, CaseResult, SuiteDef } from '../types.js';
 
@@ -25,7 +25,9 @@ function workloadCase(file: string, p: Planned, tier: string, scale: number | un
     run(ctx: BenchContext): CaseResult {
       const dataset = `${file.split('/').slice(-1)[0]} ${p.tc.name}/${p.w.name} ${JSON.stringify(p.params)}`;
       ctx.log(`scheduling: ${dataset}`);
-      const r = runWorkload(p.tc, p.w, p.params, p.ops, { engine: 'fast', seed: 1, workers: ctx.workers }, templates);
+      // The full suite warms each workload up as `kubescale run` does, so a workload's figure does not
+      // depend on which ran before it in this process; --quick's small runs skip it (orientation only).
+      const r = runPlanned(p, { engine: 'fast', seed: 1, workers: ctx.workers, warmup: !ctx.quick }, templates);
       const t = r.metrics.SchedulingThroughput;
       const notes = [...r.warnings];
       if (r.engine !== 'fast') notes.push(`ran on the ${r.engine} engine`);
