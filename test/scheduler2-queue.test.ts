@@ -6,14 +6,18 @@ import assert from 'node:assert/strict';
 import { emptyClusterObjects, type ClusterObjects } from '../src/k8s/types.js';
 import { defaultSchedulerConfig, parseSchedulerConfig, API_VERSION } from '../src/scheduler/config.js';
 import { SchedulingDriver } from '../src/scheduler/queue.js';
+import { queueingHints } from '../src/scheduler/hints.js';
 import { ReferenceScheduler } from '../src/scheduler/reference/scheduler.js';
 import type { PodRef } from '../src/scheduler/types.js';
 import { SCHEDULING_GATED_MESSAGE } from '../src/scheduler/reference/plugins/simple.js';
 import { mkNode, mkPod, type CompactPod } from './scheduler-helpers.js';
 
-function setup(cluster: ClusterObjects, config = defaultSchedulerConfig()) {
+function setup(cluster: ClusterObjects, config = defaultSchedulerConfig(), hints = false) {
   const sched = new ReferenceScheduler(cluster, config, 1);
-  const driver = new SchedulingDriver(sched, { podInitialBackoffSeconds: config.podInitialBackoffSeconds, podMaxBackoffSeconds: config.podMaxBackoffSeconds });
+  const driver = new SchedulingDriver(sched, {
+    podInitialBackoffSeconds: config.podInitialBackoffSeconds, podMaxBackoffSeconds: config.podMaxBackoffSeconds,
+    ...(hints ? { hint: queueingHints(config) } : {}),
+  });
   const ref = (c: CompactPod, i = 0): PodRef => {
     const pod = mkPod(c, i);
     const r: PodRef = { key: `default/${pod.metadata.name}`, pod, priority: c.priority ?? 0 };
@@ -145,4 +149,58 @@ test('activeQ order: priority, then enqueue order; a failed pod re-enters behind
   driver.enqueue([ref({ name: 'a' }), ref({ name: 'b', priority: 5 }), ref({ name: 'c' })]);
   driver.runUntilIdle();
   assert.deepEqual(order, ['default/b', 'default/a', 'default/c']);
+});
+
+test('QueueingHints on NodeAdd: only a node that could help brings a rejected pod back (Fit, NodeAffinity, TaintToleration, NodeUnschedulable)', () => {
+  const cases: { name: string; pod: CompactPod; useless: Parameters<typeof mkNode>[0]; useful: Parameters<typeof mkNode>[0]; plugin: string }[] = [
+    { name: 'fit', pod: { name: 'big', containers: cpu('6') }, useless: { name: 'small', alloc: { cpu: '5' } }, useful: { name: 'large', alloc: { cpu: '8' } }, plugin: 'NodeResourcesFit' },
+    // Upstream isFit: a node with no room for one more pod cannot help either.
+    { name: 'fit-pods', pod: { name: 'big2', containers: cpu('6') }, useless: { name: 'full', alloc: { cpu: '8', pods: '0' } }, useful: { name: 'large2', alloc: { cpu: '8' } }, plugin: 'NodeResourcesFit' },
+    { name: 'affinity', pod: { name: 'ssd', nodeSelector: { disk: 'ssd' } }, useless: { name: 'hdd', labels: { disk: 'hdd' } }, useful: { name: 'fast', labels: { disk: 'ssd' } }, plugin: 'NodeAffinity' },
+    { name: 'taints', pod: { name: 'plain' }, useless: { name: 'gpu', taints: [{ key: 'gpu', effect: 'NoExecute' }] }, useful: { name: 'soft', taints: [{ key: 'gpu', effect: 'PreferNoSchedule' }] }, plugin: 'TaintToleration' },
+    { name: 'cordoned', pod: { name: 'any' }, useless: { name: 'cordoned', unschedulable: true }, useful: { name: 'open' }, plugin: 'NodeUnschedulable' },
+  ];
+  for (const k of cases) {
+    for (const hints of [false, true]) {
+      const c = emptyClusterObjects();
+      // The only node rejects the pod for this case's plugin alone.
+      const first = k.plugin === 'NodeResourcesFit' ? mkNode({ name: 'n1', alloc: { cpu: '1' } })
+        : k.plugin === 'NodeAffinity' ? mkNode({ name: 'n1' })
+        : k.plugin === 'TaintToleration' ? mkNode({ name: 'n1', taints: [{ key: 'gpu', effect: 'NoSchedule' }] })
+        : mkNode({ name: 'n1', unschedulable: true });
+      c.nodes.push(first);
+      const { driver, ref } = setup(c, defaultSchedulerConfig(), hints);
+      const p = ref(k.pod);
+      driver.enqueue([p]);
+      driver.runUntilIdle();
+      const key = `default/${k.pod.name}`;
+      assert.equal(driver.state(key)!.where, 'unschedulable', k.name);
+      driver.advance(20_000);
+      driver.addNodes([mkNode(k.useless)]);
+      // Without hints every NodeAdd brings the pod back (and it fails again); with them a useless node does not.
+      assert.equal(driver.state(key)!.where, hints ? 'unschedulable' : 'active', `${k.name} hints=${hints}`);
+      driver.runUntilIdle();
+      assert.equal(driver.metrics.attempts, hints ? 1 : 2, `${k.name} hints=${hints}: attempts`);
+      driver.advance(20_000);
+      driver.addNodes([mkNode(k.useful)]);
+      assert.equal(driver.state(key)!.where, 'active', `${k.name} hints=${hints}: a node that can help`);
+      driver.runUntilIdle();
+      assert.equal(p.pod.spec.nodeName, k.useful.name, k.name);
+    }
+  }
+});
+
+test('QueueingHints: NodeAffinity honours the profile\'s addedAffinity; other plugins and events always queue', () => {
+  const cfg = parseSchedulerConfig({
+    apiVersion: API_VERSION, kind: 'KubeSchedulerConfiguration',
+    profiles: [{ schedulerName: 'default-scheduler', pluginConfig: [{ name: 'NodeAffinity', args: { addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['a'] }] }] } } } }] }],
+  });
+  const hint = queueingHints(cfg);
+  const pod = mkPod({ name: 'p', nodeSelector: { disk: 'ssd' } });
+  const node = (labels: Record<string, string>) => mkNode({ name: 'x', labels });
+  assert.equal(hint('NodeAffinity', pod, 'NodeAdd', { nodes: [node({ disk: 'ssd' })] }), false, 'outside the enforced pool');
+  assert.equal(hint('NodeAffinity', pod, 'NodeAdd', { nodes: [node({ disk: 'ssd', pool: 'b' })] }), false);
+  assert.equal(hint('NodeAffinity', pod, 'NodeAdd', { nodes: [node({ disk: 'hdd', pool: 'a' }), node({ disk: 'ssd', pool: 'a' })] }), true, 'any node of the batch');
+  assert.equal(hint('PodTopologySpread', pod, 'NodeAdd', { nodes: [node({})] }), true);
+  assert.equal(hint('NodeResourcesFit', pod, 'AssignedPodDelete', {}), true);
 });

@@ -8,6 +8,7 @@
 // order of a real kube-scheduler cycle at 5,000 nodes), so a 10,000-pod phase spans about 10 simulated
 // seconds and sees the churn upstream's phase sees. Wall-clock metrics do not depend on this choice.
 
+import { queueingHints } from '../scheduler/hints.js';
 import { performance } from 'node:perf_hooks';
 import type { ClusterObjects, KubeObject, Namespace, Node, Pod, PriorityClass, Service } from '../k8s/types.js';
 import { emptyClusterObjects } from '../k8s/types.js';
@@ -111,6 +112,7 @@ export class QueueDriver implements Driver {
       podInitialBackoffSeconds: opts.config.podInitialBackoffSeconds,
       podMaxBackoffSeconds: opts.config.podMaxBackoffSeconds,
       onAttempt: (ref, result, now, attempts) => this.attemptHook(ref, result.node, now, attempts === 1),
+      hint: queueingHints(opts.config),
     });
   }
 

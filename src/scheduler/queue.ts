@@ -14,6 +14,7 @@
 // after earlier enqueues, as real timestamps do.
 
 import type { Node } from '../k8s/types.js';
+import { queueingHints, type EventObjects, type QueueingHint } from './hints.js';
 import { fitErrorMessage } from './sampling.js';
 import type { AttemptContext, AttemptResult, Nominations, PodExplain, PodRef, Preemption, PreemptionResult } from './types.js';
 
@@ -66,6 +67,11 @@ export interface DriverOptions {
   explain?: boolean;
   /** Called after every attempt (metrics hooks). */
   onAttempt?: (pod: PodRef, result: AttemptResult, now: number, attempts: number) => void;
+  /**
+   * QueueingHints (hints.ts): whether a plugin that rejected a pod lets an event bring it back.
+   * Without them every registered event brings it back.
+   */
+  hint?: QueueingHint;
 }
 
 const NO_PLUGINS: string[] = [];
@@ -228,7 +234,7 @@ export class SchedulingDriver implements Nominations {
 
   addNodes(nodes: readonly Node[]): void {
     for (const n of nodes) this.backend.addNode?.(n);
-    if (nodes.length > 0) this.moveAll('NodeAdd');
+    if (nodes.length > 0) this.moveAll('NodeAdd', { nodes });
   }
 
   /** Deletes pods (bound or pending); frees their resources and requeues pods the deletion can help. */
@@ -252,12 +258,19 @@ export class SchedulingDriver implements Nominations {
     this.moveAll('AssignedPodAdd');
   }
 
-  /** Upstream MoveAllToActiveOrBackoffQueue for an event. */
-  moveAll(event: ClusterEvent): void {
+  /**
+   * Upstream MoveAllToActiveOrBackoffQueue for an event (isPodWorthRequeuing): a pod comes back when
+   * its last attempt named no plugin, or when a plugin it named registers the event and its
+   * QueueingHint (when the driver has hints) says the event's objects could make the pod schedulable.
+   * A batch of nodes counts as one event per node: the pod comes back if any of them could help.
+   */
+  moveAll(event: ClusterEvent, objects: EventObjects = {}): void {
     if (this.unschedulable.size === 0) return;
     const helps = UNSCHEDULABLE_EVENTS[event];
+    const hint = this.opts.hint;
     for (const e of [...this.unschedulable]) {
-      if (e.unschedulablePlugins.length > 0 && !e.unschedulablePlugins.some((p) => helps.has(p))) continue;
+      const plugins = e.unschedulablePlugins;
+      if (plugins.length > 0 && !plugins.some((p) => helps.has(p) && (!hint || hint(p, e.ref.pod, event, objects)))) continue;
       this.requeue(e);
     }
   }
@@ -460,6 +473,7 @@ export function scheduleAllPending(
     podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
     podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
     explain: options.explain === true,
+    hint: queueingHints(options.config),
   });
   driver.enqueue(pending);
   driver.runUntilIdle();
