@@ -6,7 +6,8 @@
 //  - backoffQ: a pod that failed waits initial * 2^(attempts-1), capped at max (podInitialBackoffSeconds /
 //    podMaxBackoffSeconds), counted from its last failure; completed pods are flushed to activeQ on the 1 s tick.
 //  - unschedulable set: failed pods wait for a cluster event one of their rejecting plugins registers for
-//    (UNSCHEDULABLE_EVENTS); the event moves them to backoffQ (still backing off) or activeQ. Pods that failed
+//    (UNSCHEDULABLE_EVENTS) and, where modelled, whose QueueingHint says it could help (hints.ts); the
+//    event moves them to backoffQ (still backing off) or activeQ. Pods that failed
 //    with no rejecting plugin (errors) go straight to backoffQ. Pods left unschedulable for 5 minutes are flushed
 //    on the 30 s tick when time is advanced with advance(); runUntilIdle() never waits for that.
 //  - SchedulingGates: gated pods never enter activeQ (upstream PreEnqueue).
@@ -36,7 +37,7 @@ export interface CycleBackend {
 
 export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodAdd' | 'AssignedPodDelete';
 
-/** Which plugins a cluster event can help (upstream EventsToRegister, without the finer QueueingHints). */
+/** Which plugins a cluster event can help (upstream EventsToRegister); the driver's QueueingHints (hints.ts) refine some. */
 export const UNSCHEDULABLE_EVENTS: Record<ClusterEvent, ReadonlySet<string>> = {
   NodeAdd: new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity', 'ImageLocality']),
   NodeUpdate: new Set(['NodeUnschedulable', 'TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']),
