@@ -204,3 +204,71 @@ test('QueueingHints: NodeAffinity honours the profile\'s addedAffinity; other pl
   assert.equal(hint('PodTopologySpread', pod, 'NodeAdd', { nodes: [node({})] }), true);
   assert.equal(hint('NodeResourcesFit', pod, 'AssignedPodDelete', {}), true);
 });
+
+test('QueueingHints on pod events: InterPodAffinity comes back for a bound pod its affinity needs or a deleted pod its anti-affinity named, PodTopologySpread for pods its selectors match', () => {
+  const host = 'kubernetes.io/hostname';
+  const term = (app: string) => ({ labelSelector: { matchLabels: { app } }, topologyKey: host });
+  for (const hints of [false, true]) {
+    const c = emptyClusterObjects();
+    c.nodes.push(mkNode({ name: 'n1', labels: { [host]: 'n1' } }));
+    const { driver, ref } = setup(c, defaultSchedulerConfig(), hints);
+    const web = ref({ name: 'web', labels: { app: 'web' } });
+    driver.enqueue([web]);
+    driver.runUntilIdle();
+    // anti: must not share a host with app=web; near: must share one with app=cache.
+    const anti = ref({ name: 'anti', affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('web')] } } });
+    const near = ref({ name: 'near', affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('cache')] } } });
+    driver.enqueue([anti, near]);
+    driver.runUntilIdle();
+    assert.equal(driver.state('default/anti')!.where, 'unschedulable');
+    assert.equal(driver.state('default/near')!.where, 'unschedulable');
+    driver.advance(20_000);
+    // A pod neither term names is bound: only without hints do both come back (and fail again).
+    const before = driver.metrics.attempts;
+    driver.enqueue([ref({ name: 'db', labels: { app: 'db' } })]);
+    driver.runUntilIdle();
+    assert.equal(driver.metrics.attempts - before, hints ? 1 : 3, `hints=${hints}: attempts after an unrelated bind`);
+    driver.advance(20_000);
+    // app=cache bound: `near` comes back and lands; `anti` stays (a bound pod cannot lift anti-affinity).
+    const cache = ref({ name: 'cache', labels: { app: 'cache' } });
+    driver.enqueue([cache]);
+    driver.runUntilIdle();
+    driver.advance(20_000);
+    driver.runUntilIdle();
+    assert.equal(near.pod.spec.nodeName, 'n1', `hints=${hints}`);
+    assert.equal(anti.pod.spec.nodeName, undefined);
+    // Deleting app=web lifts the anti-affinity; deleting an unrelated pod does not (with hints).
+    driver.deletePods(['default/db']);
+    assert.equal(driver.state('default/anti')!.where === 'unschedulable', hints, `hints=${hints}: after deleting db`);
+    driver.runUntilIdle();
+    driver.advance(20_000);
+    driver.deletePods(['default/web']);
+    assert.notEqual(driver.state('default/anti')!.where, 'unschedulable');
+    driver.runUntilIdle();
+    assert.equal(anti.pod.spec.nodeName, 'n1');
+  }
+});
+
+test('QueueingHints: PodTopologySpread and InterPodAffinity on nodes that join and on pods of other namespaces', () => {
+  const hint = queueingHints(defaultSchedulerConfig());
+  const spread = mkPod({ name: 's', labels: { app: 'z' } });
+  spread.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'z' } } }];
+  const node = (labels: Record<string, string>) => mkNode({ name: 'x', labels });
+  assert.equal(hint('PodTopologySpread', spread, 'NodeAdd', { nodes: [node({ rack: 'r1' })] }), false, 'no zone label');
+  assert.equal(hint('PodTopologySpread', spread, 'NodeAdd', { nodes: [node({ zone: 'a' })] }), true);
+  const z = (namespace: string, app: string) => mkPod({ name: 'p', namespace, labels: { app } });
+  assert.equal(hint('PodTopologySpread', spread, 'AssignedPodAdd', { pods: [z('default', 'z')] }), true);
+  assert.equal(hint('PodTopologySpread', spread, 'AssignedPodDelete', { pods: [z('default', 'y')] }), false, 'selector does not match');
+  assert.equal(hint('PodTopologySpread', spread, 'AssignedPodAdd', { pods: [z('other', 'z')] }), false, 'another namespace');
+  // ScheduleAnyway constraints are not hard: nothing the pod waits for.
+  const soft = mkPod({ name: 'soft', labels: { app: 'z' } });
+  soft.spec.topologySpreadConstraints = [{ ...spread.spec.topologySpreadConstraints[0]!, whenUnsatisfiable: 'ScheduleAnyway' }];
+  assert.equal(hint('PodTopologySpread', soft, 'AssignedPodAdd', { pods: [z('default', 'z')] }), false);
+  const anti = mkPod({ name: 'a', affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'rack' }] } } });
+  assert.equal(hint('InterPodAffinity', anti, 'NodeAdd', { nodes: [node({ zone: 'a' })] }), false, 'no rack label');
+  assert.equal(hint('InterPodAffinity', anti, 'NodeAdd', { nodes: [node({ rack: 'r2' })] }), true);
+  assert.equal(hint('InterPodAffinity', anti, 'AssignedPodDelete', { pods: [z('other', 'web')] }), false, 'the term names its own namespace only');
+  assert.equal(hint('InterPodAffinity', anti, 'AssignedPodDelete', { pods: [z('default', 'web')] }), true);
+  // Unknown objects (a pod the driver never saw was deleted): queue.
+  assert.equal(hint('InterPodAffinity', anti, 'AssignedPodDelete', {}), true);
+});

@@ -112,7 +112,7 @@ export class QueueDriver implements Driver {
       podInitialBackoffSeconds: opts.config.podInitialBackoffSeconds,
       podMaxBackoffSeconds: opts.config.podMaxBackoffSeconds,
       onAttempt: (ref, result, now, attempts) => this.attemptHook(ref, result.node, now, attempts === 1),
-      hint: queueingHints(opts.config),
+      hint: queueingHints(opts.config, this.cluster),
     });
   }
 

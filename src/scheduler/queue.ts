@@ -14,7 +14,7 @@
 // A scheduling attempt takes no simulated time; timestamps are (time, sequence) pairs so later failures sort
 // after earlier enqueues, as real timestamps do.
 
-import type { Node } from '../k8s/types.js';
+import type { Node, Pod } from '../k8s/types.js';
 import { queueingHints, type EventObjects, type QueueingHint } from './hints.js';
 import { fitErrorMessage } from './sampling.js';
 import type { AttemptContext, AttemptResult, Nominations, PodExplain, PodRef, Preemption, PreemptionResult } from './types.js';
@@ -241,6 +241,8 @@ export class SchedulingDriver implements Nominations {
   /** Deletes pods (bound or pending); frees their resources and requeues pods the deletion can help. */
   deletePods(keys: readonly string[]): void {
     let boundDeleted = false;
+    // The bound pods deleted, for the hints; undefined once a pod the driver never saw is among them.
+    let deleted: Pod[] | undefined = [];
     for (const key of keys) {
       const e = this.entries.get(key);
       if (e) {
@@ -248,10 +250,16 @@ export class SchedulingDriver implements Nominations {
         this.place(e, 'done');
         e.lastReason ??= 'deleted';
       }
-      if (!e || e.ref.pod.spec.nodeName) boundDeleted = true;
+      if (!e) {
+        boundDeleted = true;
+        deleted = undefined;
+      } else if (e.ref.pod.spec.nodeName) {
+        boundDeleted = true;
+        deleted?.push(e.ref.pod);
+      }
       this.backend.remove(key);
     }
-    if (boundDeleted) this.moveAll('AssignedPodDelete');
+    if (boundDeleted) this.moveAll('AssignedPodDelete', deleted ? { pods: deleted } : {});
   }
 
   /** Tells the driver about a pod bound outside it (running pods of the input are the backend's business). */
@@ -352,7 +360,7 @@ export class SchedulingDriver implements Nominations {
       e.lastReason = undefined;
       this.metrics.scheduled++;
       this.metrics.podSchedulingMs.set(e.ref.key, this.now - e.firstEnqueue);
-      this.moveAll('AssignedPodAdd');
+      if (this.unschedulable.size > 0) this.moveAll('AssignedPodAdd', { pods: [e.ref.pod] });
       return true;
     }
     this.metrics.unschedulable++;
@@ -474,7 +482,7 @@ export function scheduleAllPending(
     podInitialBackoffSeconds: options.config.podInitialBackoffSeconds,
     podMaxBackoffSeconds: options.config.podMaxBackoffSeconds,
     explain: options.explain === true,
-    hint: queueingHints(options.config),
+    hint: queueingHints(options.config, cluster),
   });
   driver.enqueue(pending);
   driver.runUntilIdle();

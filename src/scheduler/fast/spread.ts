@@ -6,7 +6,6 @@
 
 import type { Pod } from '../../k8s/types.js';
 import type { PodTopologySpreadArgs } from '../config.js';
-import type { PodInfo } from '../podinfo.js';
 import type { ClusterObjects } from '../../k8s/types.js';
 import { LABEL_HOSTNAME, podConstraints, selectorMatches, type SpreadConstraint } from '../reference/plugins/podtopologyspread-common.js';
 import { goRound } from '../reference/plugins/scorers.js';
@@ -64,7 +63,7 @@ export class SpreadFilter {
   private constructor(private readonly cs: FilterConstraint[], private readonly mins: Int32Array) {}
 
   static build(pod: Pod, args: PodTopologySpreadArgs, cluster: ClusterObjects, plan: SpecPlan, ctx: RunContext, reg: CounterRegistry): SpreadFilter | null {
-    const cs = podConstraints({ pod } as PodInfo, args, cluster, 'DoNotSchedule');
+    const cs = podConstraints(pod, args, cluster, 'DoNotSchedule');
     if (cs.length === 0) return null;
     const topos = cs.map((c) => reg.topology(c.topologyKey));
     const labels = pod.metadata.labels ?? {};
@@ -110,7 +109,7 @@ export class SpreadScore {
   }
 
   static build(pod: Pod, args: PodTopologySpreadArgs, cluster: ClusterObjects, plan: SpecPlan, ctx: RunContext, reg: CounterRegistry): SpreadScore | null {
-    const cs = podConstraints({ pod } as PodInfo, args, cluster, 'ScheduleAnyway');
+    const cs = podConstraints(pod, args, cluster, 'ScheduleAnyway');
     if (cs.length === 0) return null;
     const requireAll = (pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || args.defaultingType !== 'System';
     const topos = cs.map((c) => reg.topology(c.topologyKey));

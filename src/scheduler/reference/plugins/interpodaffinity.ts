@@ -79,8 +79,13 @@ export function namespaceLabels(cluster: ClusterObjects | undefined, ns: string)
 
 /** Upstream AffinityTerm.Matches(pod, nsLabels). */
 export function termMatches(t: AffinityTerm, pod: PodInfo, nsLabels: Record<string, string>): boolean {
-  if (t.namespaces.has(pod.namespace) || (t.namespaceSelector !== null && matchLabelSelector(t.namespaceSelector, nsLabels))) {
-    return matchLabelSelector(t.selector, pod.pod.metadata.labels ?? {});
+  return termMatchesPod(t, pod.pod, nsLabels);
+}
+
+/** AffinityTerm.Matches over the Pod object. */
+export function termMatchesPod(t: AffinityTerm, pod: Pod, nsLabels: Record<string, string>): boolean {
+  if (t.namespaces.has(pod.metadata.namespace || 'default') || (t.namespaceSelector !== null && matchLabelSelector(t.namespaceSelector, nsLabels))) {
+    return matchLabelSelector(t.selector, pod.metadata.labels ?? {});
   }
   return false;
 }

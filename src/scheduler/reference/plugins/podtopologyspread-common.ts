@@ -91,14 +91,14 @@ export function defaultSelector(pod: Pod, cluster: ClusterObjects | undefined): 
 }
 
 /** The constraints of `pod` for `action`: its own when it has any, else the defaults (upstream getConstraints / buildDefaultConstraints). */
-export function podConstraints(pod: PodInfo, args: PodTopologySpreadArgs, cluster: ClusterObjects | undefined, action: string): SpreadConstraint[] {
-  const labels = pod.pod.metadata.labels ?? {};
-  const own = pod.pod.spec.topologySpreadConstraints ?? [];
+export function podConstraints(pod: Pod, args: PodTopologySpreadArgs, cluster: ClusterObjects | undefined, action: string): SpreadConstraint[] {
+  const labels = pod.metadata.labels ?? {};
+  const own = pod.spec.topologySpreadConstraints ?? [];
   if (own.length > 0) return filterConstraints(own, labels, action);
   const defaults = args.defaultingType === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : args.defaultConstraints;
   const cs = filterConstraints(defaults, labels, action);
   if (cs.length === 0) return cs;
-  const sel = defaultSelector(pod.pod, cluster);
+  const sel = defaultSelector(pod, cluster);
   if (!sel) return [];
   for (const c of cs) c.selector = sel;
   return cs;

@@ -115,7 +115,7 @@ export const newPodTopologySpread = (rawArgs: unknown, handle: Handle): Plugin =
   return {
     name: 'PodTopologySpread',
     preFilter: (state, pod, nodes) => {
-      const cs = podConstraints(pod, args, handle.cluster, 'DoNotSchedule');
+      const cs = podConstraints(pod.pod, args, handle.cluster, 'DoNotSchedule');
       if (cs.length === 0) return { status: skip() };
       state.set(PRE_FILTER_KEY, calPreFilterState(pod, cs, nodes));
       return { status: success() };
@@ -148,7 +148,7 @@ export const newPodTopologySpread = (rawArgs: unknown, handle: Handle): Plugin =
     preScore: (state: CycleState, pod, filtered) => {
       const all = handle.nodes;
       if (filtered.length === 0 || all.length === 0) return skip();
-      const cs = podConstraints(pod, args, handle.cluster, 'ScheduleAnyway');
+      const cs = podConstraints(pod.pod, args, handle.cluster, 'ScheduleAnyway');
       if (cs.length === 0) return skip();
       const requireAll = (pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !systemDefaulted;
       const s: PreScoreState = { constraints: cs, ignoredNodes: new Set(), topologyValueToPodCounts: cs.map(() => new Map()), normalizingWeight: [] };
