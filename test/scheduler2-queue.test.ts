@@ -271,4 +271,11 @@ test('QueueingHints: PodTopologySpread and InterPodAffinity on nodes that join a
   assert.equal(hint('InterPodAffinity', anti, 'AssignedPodDelete', { pods: [z('default', 'web')] }), true);
   // Unknown objects (a pod the driver never saw was deleted): queue.
   assert.equal(hint('InterPodAffinity', anti, 'AssignedPodDelete', {}), true);
+  // NodePorts: only a deleted pod holding a port the pod wants (0.0.0.0 conflicts with any IP).
+  const withPort = (name: string, hostPort: number, hostIP?: string) => mkPod({ name, containers: [{ ports: [{ containerPort: 80, hostPort, ...(hostIP ? { hostIP } : {}) }] }] });
+  const web = withPort('w', 8080);
+  assert.equal(hint('NodePorts', web, 'AssignedPodDelete', { pods: [withPort('o', 9090)] }), false);
+  assert.equal(hint('NodePorts', web, 'AssignedPodDelete', { pods: [mkPod({ name: 'none' })] }), false);
+  assert.equal(hint('NodePorts', web, 'AssignedPodDelete', { pods: [withPort('o', 8080, '10.0.0.1')] }), true);
+  assert.equal(hint('NodePorts', withPort('x', 8080, '10.0.0.2'), 'AssignedPodDelete', { pods: [withPort('o', 8080, '10.0.0.1')] }), false, 'different host IPs');
 });

@@ -18,13 +18,15 @@
 //  - InterPodAffinity: a bound pod matches all the pod's required affinity terms; a deleted pod
 //    matches all its required anti-affinity terms (terms match against namespaceSelector with no
 //    namespace labels, as upstream's hint does).
+// For a bound pod deleted, NodePorts: that pod held a host port the pod asks for (CheckConflict).
 // Every other plugin and event answers Queue, as upstream does for a plugin with no hint function,
 // and so does an event whose objects are not known (a batch deleting pods the driver never saw).
 
 import type { ClusterObjects, Node, Pod } from '../k8s/types.js';
 import { matchNodeSelectorTerms, requiredNodeAffinityMatches } from '../model/selector.js';
 import { profileFor, type Profile, type SchedulerConfig } from './config.js';
-import { doNotScheduleTaint, findUntoleratedTaint, nodeAllocatable, podRequests } from './podinfo.js';
+import { doNotScheduleTaint, findUntoleratedTaint, hostPorts, nodeAllocatable, podRequests } from './podinfo.js';
+import { portsConflict } from './reference/plugins/nodeports.js';
 import { affinityInfo, termMatchesPod, type AffinityTerm } from './reference/plugins/interpodaffinity.js';
 import { nodeLabelsMatchSpreadConstraints, podConstraints, selectorMatches, type SpreadConstraint } from './reference/plugins/podtopologyspread-common.js';
 
@@ -91,6 +93,13 @@ export function queueingHints(config: SchedulerConfig, cluster?: ClusterObjects)
         const info = affinityInfo(pod);
         const terms = event === 'AssignedPodAdd' ? info.requiredAffinity : info.requiredAntiAffinity;
         return pods.some((p) => matchesAllTerms(terms, p));
+      }
+      if (plugin === 'NodePorts' && event === 'AssignedPodDelete') {
+        const want = hostPorts(pod);
+        return pods.some((p) => {
+          const freed = hostPorts(p);
+          return want.some((w) => portsConflict(freed, w));
+        });
       }
     }
     return true;
