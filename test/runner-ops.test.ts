@@ -19,12 +19,12 @@ interface Run {
   state: ClusterObjects;
 }
 
-function run(ops: string, params = '{}', seed = 1): Run {
+function run(ops: string, params = '{}', seed = 1, engine: 'fast' | 'reference' = 'reference'): Run {
   const text = `- name: T\n  workloadTemplate:\n${ops.replace(/^/gm, '  ').trimEnd()}\n  workloads:\n  - name: w\n    params: ${params}\n`;
   const [tc] = parseWorkloadText(FILE, text);
   const w = tc!.workloads[0]!;
   let state: ClusterObjects | undefined;
-  const result = runWorkload(tc!, w, w.params, resolveOps(tc!, w), { engine: 'reference', seed, onState: (s) => (state = s) });
+  const result = runWorkload(tc!, w, w.params, resolveOps(tc!, w), { engine, seed, onState: (s) => (state = s) });
   return { result, state: state! };
 }
 
@@ -301,4 +301,33 @@ test('steadyState: every scheduled pod is deleted and replaced for the duration'
   assert.equal(pods.length, 2, 'the op keeps its pod count');
   const last = Math.max(...pods.map((p) => Number(p.metadata.name.slice(4))));
   assert.ok(last > 20, `pods were replaced many times (last pod-${last})`);
+});
+
+test('QueueingHints through the runner, both engines: joining nodes too small for a 9-CPU pod do not bring it back, a large one does', () => {
+  const ops = `- opcode: createNodes
+  count: 2
+- opcode: startCollectingMetrics
+  namespaces: [namespace-2]
+- opcode: createPods
+  count: 3
+  podTemplatePath: templates/pod-high-priority-large-cpu.yaml
+  skipWaitToCompletion: true
+- opcode: sleep
+  duration: 20s
+- opcode: createNodes
+  count: 5
+- opcode: sleep
+  duration: 20s
+- opcode: createNodes
+  count: 1
+  nodeAllocatableStrategy:
+    nodeAllocatable: {cpu: "32"}
+- opcode: barrier
+- opcode: stopCollectingMetrics`;
+  for (const engine of ['fast', 'reference'] as const) {
+    const { result, state } = run(ops, '{}', 1, engine);
+    assert.equal(bound(inNs(state, 'namespace-2')), 3, engine);
+    // Three first attempts, three after the 32-CPU node; none when the five 4-CPU nodes joined.
+    assert.equal(result.metrics.attempts, 6, engine);
+  }
 });
