@@ -128,9 +128,10 @@ export function queueingHints(config: SchedulerConfig, cluster?: ClusterObjects)
       }
       case 'InterPodAffinity': {
         const info = affinityInfo(pod);
+        const keys = [...info.requiredAffinity, ...info.requiredAntiAffinity].map((t) => t.topologyKey);
         return nodes.some((n) => {
           const labels = n.metadata.labels ?? {};
-          return [...info.requiredAffinity, ...info.requiredAntiAffinity].some((t) => Object.hasOwn(labels, t.topologyKey));
+          return keys.some((k) => Object.hasOwn(labels, k));
         });
       }
       default:
